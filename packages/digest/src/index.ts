@@ -1,0 +1,1 @@
+export type { Branding, DigestPaper, EditionInput, PersonalLinks, RenderedMail } from './types.ts';

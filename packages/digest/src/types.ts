@@ -1,0 +1,48 @@
+import type { PaperLinks } from '@paperboy/papers';
+
+/** One paper as the digest shows it: already selected and ordered for an edition. */
+export interface DigestPaper {
+  id: string;
+  title: string;
+  authors: string[];
+  abstract: string;
+  aiSummary: string | null;
+  links: PaperLinks;
+  upvotes: number | null;
+  comments: number | null;
+  githubStars: number | null;
+  /** The reader's topics this paper matched; empty when it fills the digest as general trending. */
+  matchedTopics: string[];
+}
+
+/** Everything an edition depends on. Readers whose inputs are equal share one edition. */
+export interface EditionInput {
+  /** The reader's local date the digest is for, YYYY-MM-DD. */
+  date: string;
+  papers: DigestPaper[];
+}
+
+/** Settings that are the same for every mail: from config, not from the reader. */
+export interface Branding {
+  /** Base of every link, e.g. https://paperboy.example.org (no trailing slash). */
+  publicBaseUrl: string;
+  /** The sender's postal line shown in the footer (bulk-sender rules). */
+  postalAddress: string;
+}
+
+/**
+ * A rendered mail whose personal links are still placeholders (see PersonalLinks), so one
+ * rendering serves every reader of the edition.
+ */
+export interface RenderedMail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** The only per-reader parts of a digest, filled in at send time. */
+export interface PersonalLinks {
+  unsubscribeUrl: string;
+  manageUrl: string;
+  viewInBrowserUrl: string;
+}

@@ -1,0 +1,1 @@
+export type { Paper, PaperLinks, PaperSource, ParsedBatch, SkippedRecord } from './paper.ts';
