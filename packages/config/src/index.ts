@@ -1,1 +1,1 @@
-export {};
+export { type Config, ConfigError, configVariables, loadConfig } from './config.ts';

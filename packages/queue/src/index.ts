@@ -1,1 +1,20 @@
-export {};
+export { createRedisConnection, type Redis } from './connection.ts';
+export {
+  type JobData,
+  type JobName,
+  JobQueue,
+  JobSchemas,
+  type JobsOf,
+  type QueueName,
+  Queues,
+} from './jobs.ts';
+export {
+  closeQueues,
+  createQueues,
+  defaultJobOptions,
+  enqueue,
+  enqueueBulk,
+  type PaperboyQueues,
+  type TypedJob,
+} from './queues.ts';
+export { InvalidJobError, parseJob } from './validate.ts';

@@ -1,1 +1,5 @@
-export {};
+export { bootstrap } from './bootstrap.ts';
+export { type Endpoint, findUnreachable, postgresEndpoint, redisEndpoint } from './connectivity.ts';
+export { createLogger, type Logger } from './logger.ts';
+export { type OpsServer, startOpsServer } from './ops-server.ts';
+export { onShutdown } from './shutdown.ts';

@@ -1,1 +1,3 @@
-export {};
+export { createTestSchema, TEST_DATABASE_URL, type TestSchema } from './database.ts';
+export { createTestQueuePrefix, TEST_REDIS_URL } from './queue-prefix.ts';
+export { type ReceivedMail, type SmtpSink, startSmtpSink } from './smtp-sink.ts';

@@ -1,0 +1,134 @@
+import { boolean, integer, list, mailbox, oneOf, secret, text, url } from './env-parsers.ts';
+
+// Used only outside production so `npm start` works on a fresh machine; production refuses it.
+const DEV_TOKEN_SECRET = 'paperboy-development-secret-do-not-use-in-production';
+
+/** Every setting paperboy reads. Nothing else reads process.env. */
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  databaseUrl: string;
+  redisUrl: string;
+  /** BullMQ key prefix; the {hash tag} keeps a queue's keys in one Redis Cluster slot. */
+  queuePrefix: string;
+  /** Unset: messages are written as .eml files into outboxDir instead of being sent. */
+  smtpUrl: string | null;
+  smtpPoolSize: number;
+  outboxDir: string;
+  mailFrom: string;
+  postalAddress: string;
+  publicBaseUrl: string;
+  host: string;
+  port: number;
+  workerMetricsPort: number;
+  mailerMetricsPort: number;
+  tokenSecret: string;
+  /** Unset: admin routes answer 401 to everyone. */
+  adminToken: string | null;
+  planEveryMinutes: number;
+  papersPerDigest: number;
+  digestLookbackDays: number;
+  confirmationTtlHours: number;
+  /** A pending address gets at most one confirmation mail per this many minutes. */
+  confirmationResendMinutes: number;
+  workerConcurrency: number;
+  mailerConcurrency: number;
+  sendAttempts: number;
+  samplePapersFile: string;
+  loadSampleWhenEmpty: boolean;
+  hfApiUrl: string;
+  arxivApiUrl: string;
+  arxivCategories: string[];
+}
+
+type Spec = { [K in keyof Config]: { env: string; parse: (raw: string) => Config[K]; default?: string } };
+
+const spec: Spec = {
+  nodeEnv: { env: 'NODE_ENV', parse: oneOf('development', 'production', 'test'), default: 'development' },
+  logLevel: {
+    env: 'LOG_LEVEL',
+    parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
+    default: 'info',
+  },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    parse: url('postgres:', 'postgresql:'),
+    default: 'postgres://127.0.0.1:5432/paperboy',
+  },
+  redisUrl: { env: 'REDIS_URL', parse: url('redis:', 'rediss:'), default: 'redis://127.0.0.1:6379' },
+  queuePrefix: { env: 'QUEUE_PREFIX', parse: text, default: '{paperboy}' },
+  smtpUrl: { env: 'SMTP_URL', parse: url('smtp:', 'smtps:') },
+  smtpPoolSize: { env: 'SMTP_POOL_SIZE', parse: integer(1, 50), default: '5' },
+  outboxDir: { env: 'OUTBOX_DIR', parse: text, default: 'outbox' },
+  mailFrom: { env: 'MAIL_FROM', parse: mailbox, default: 'paperboy <digest@paperboy.localhost>' },
+  postalAddress: {
+    env: 'POSTAL_ADDRESS',
+    parse: text,
+    default: 'paperboy, a self-hosted digest. Set POSTAL_ADDRESS to your postal address.',
+  },
+  publicBaseUrl: { env: 'PUBLIC_BASE_URL', parse: url('http:', 'https:'), default: 'http://localhost:3000' },
+  host: { env: 'HOST', parse: text, default: '127.0.0.1' },
+  port: { env: 'PORT', parse: integer(0, 65535), default: '3000' },
+  workerMetricsPort: { env: 'WORKER_METRICS_PORT', parse: integer(0, 65535), default: '9101' },
+  mailerMetricsPort: { env: 'MAILER_METRICS_PORT', parse: integer(0, 65535), default: '9102' },
+  tokenSecret: { env: 'TOKEN_SECRET', parse: secret(32) },
+  adminToken: { env: 'ADMIN_TOKEN', parse: secret(16) },
+  planEveryMinutes: { env: 'PLAN_EVERY_MINUTES', parse: integer(1, 60), default: '5' },
+  papersPerDigest: { env: 'PAPERS_PER_DIGEST', parse: integer(3, 25), default: '10' },
+  digestLookbackDays: { env: 'DIGEST_LOOKBACK_DAYS', parse: integer(1, 60), default: '7' },
+  confirmationTtlHours: { env: 'CONFIRMATION_TTL_HOURS', parse: integer(1, 24 * 30), default: '72' },
+  confirmationResendMinutes: {
+    env: 'CONFIRMATION_RESEND_MINUTES',
+    parse: integer(1, 24 * 60),
+    default: '10',
+  },
+  workerConcurrency: { env: 'WORKER_CONCURRENCY', parse: integer(1, 100), default: '4' },
+  mailerConcurrency: { env: 'MAILER_CONCURRENCY', parse: integer(1, 200), default: '10' },
+  sendAttempts: { env: 'SEND_ATTEMPTS', parse: integer(1, 20), default: '5' },
+  samplePapersFile: { env: 'SAMPLE_PAPERS_FILE', parse: text, default: 'data/trending-papers-sample.jsonl' },
+  loadSampleWhenEmpty: { env: 'LOAD_SAMPLE_WHEN_EMPTY', parse: boolean, default: 'true' },
+  hfApiUrl: { env: 'HF_API_URL', parse: url('http:', 'https:'), default: 'https://huggingface.co' },
+  arxivApiUrl: { env: 'ARXIV_API_URL', parse: url('http:', 'https:'), default: 'http://export.arxiv.org' },
+  arxivCategories: { env: 'ARXIV_CATEGORIES', parse: list, default: 'cs.LG,cs.CL,cs.CV,cs.AI' },
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `paperboy cannot start, the configuration has ${problems.length} problem(s):\n  - ${problems.join('\n  - ')}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads every setting at once and reports every bad one in a single error. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const problems: string[] = [];
+  const values: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(spec) as [keyof Config, Spec[keyof Config]][]) {
+    const raw = env[field.env]?.trim() || field.default;
+    if (raw === undefined) {
+      values[key] = null;
+      continue;
+    }
+    try {
+      values[key] = field.parse(raw);
+    } catch (error) {
+      problems.push(`${field.env} ${(error as Error).message}`);
+    }
+  }
+  const config = values as unknown as Config;
+  if (config.tokenSecret === null) {
+    if (config.nodeEnv === 'production')
+      problems.push('TOKEN_SECRET is required in production (32+ random characters)');
+    else config.tokenSecret = DEV_TOKEN_SECRET;
+  }
+  if (config.nodeEnv === 'production' && config.tokenSecret === DEV_TOKEN_SECRET) {
+    problems.push('TOKEN_SECRET must not be the development default in production');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}
+
+/** The names of every environment variable, for docs and tests. */
+export const configVariables = Object.values(spec).map((field) => field.env);

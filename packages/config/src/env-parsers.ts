@@ -1,0 +1,63 @@
+/** Small parsers for environment values. Each returns the value or throws a message saying what is wrong. */
+export type Parser<T> = (raw: string) => T;
+
+export const text: Parser<string> = (raw) => raw;
+
+export function integer(min: number, max: number): Parser<number> {
+  return (raw) => {
+    if (!/^-?\d+$/.test(raw.trim())) throw new Error(`must be a whole number, got "${raw}"`);
+    const value = Number(raw);
+    if (value < min || value > max) throw new Error(`must be between ${min} and ${max}, got ${value}`);
+    return value;
+  };
+}
+
+export function url(...protocols: string[]): Parser<string> {
+  return (raw) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(raw);
+    } catch {
+      throw new Error(`must be a URL, got "${raw}"`);
+    }
+    if (!protocols.includes(parsed.protocol)) {
+      throw new Error(`must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+    }
+    return raw.replace(/\/+$/, '');
+  };
+}
+
+export function oneOf<const T extends string>(...values: T[]): Parser<T> {
+  return (raw) => {
+    if (!(values as string[]).includes(raw))
+      throw new Error(`must be one of ${values.join(', ')}, got "${raw}"`);
+    return raw as T;
+  };
+}
+
+export function secret(minLength: number): Parser<string> {
+  return (raw) => {
+    if (raw.length < minLength) throw new Error(`must be at least ${minLength} characters long`);
+    return raw;
+  };
+}
+
+export const list: Parser<string[]> = (raw) =>
+  raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+
+export const boolean: Parser<boolean> = (raw) => {
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new Error(`must be true or false, got "${raw}"`);
+};
+
+/** A mailbox like `paperboy <digest@example.org>` or a bare address. */
+export const mailbox: Parser<string> = (raw) => {
+  const address = /<([^>]+)>\s*$/.exec(raw)?.[1] ?? raw.trim();
+  if (!/^[^\s@]+@[^\s@]+$/.test(address))
+    throw new Error(`must be an address like "paperboy <digest@example.org>"`);
+  return raw.trim();
+};

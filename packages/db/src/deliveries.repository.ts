@@ -1,0 +1,166 @@
+import type { Pool, PoolClient } from './pool.ts';
+
+export type DeliveryStatus = 'planned' | 'composed' | 'sent' | 'skipped' | 'failed';
+
+export interface Delivery {
+  id: string;
+  subscriberId: string;
+  localDate: string;
+  status: DeliveryStatus;
+  editionId: string | null;
+  messageId: string | null;
+  skipReason: string | null;
+  lastError: string | null;
+  sendAttempts: number;
+}
+
+const COLUMNS = `id, subscriber_id AS "subscriberId", local_date AS "localDate", status, edition_id AS "editionId",
+  message_id AS "messageId", skip_reason AS "skipReason", last_error AS "lastError", send_attempts AS "sendAttempts"`;
+
+/**
+ * Creates today's delivery row for every active, unsuppressed, unpaused reader whose local send
+ * hour has come (or everyone, with ignoreSendHour) and returns only the rows this call created:
+ * the unique (subscriber, local date) makes racing planners create each row once.
+ */
+export async function planDueDeliveries(
+  pool: Pool,
+  now: Date,
+  options: { ignoreSendHour: boolean },
+): Promise<string[]> {
+  const result = await pool.query<{ id: string }>(
+    `INSERT INTO deliveries (subscriber_id, local_date)
+     SELECT s.id, ($1::timestamptz AT TIME ZONE s.timezone)::date
+     FROM subscribers s
+     WHERE s.status = 'active'
+       AND (s.paused_until IS NULL OR s.paused_until <= $1)
+       AND ($2 OR extract(hour FROM $1::timestamptz AT TIME ZONE s.timezone) >= s.send_hour)
+       AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash)
+     ON CONFLICT (subscriber_id, local_date) DO NOTHING
+     RETURNING id`,
+    [now.toISOString(), options.ignoreSendHour],
+  );
+  return result.rows.map((row) => row.id);
+}
+
+/**
+ * Deliveries that should have moved on by now but have not: their jobs were lost (Redis flushed,
+ * a crash between commit and enqueue). Planning re-queues them; job ids make that harmless.
+ */
+export async function findStalledDeliveries(
+  pool: Pool,
+  now: Date,
+  stalledAfterSeconds: number,
+): Promise<{ id: string; status: 'planned' | 'composed' }[]> {
+  const result = await pool.query<{ id: string; status: 'planned' | 'composed' }>(
+    `SELECT id, status FROM deliveries
+     WHERE status IN ('planned', 'composed') AND updated_at < $1::timestamptz - make_interval(secs => $2)
+       AND local_date >= ($1::timestamptz)::date - 2
+     ORDER BY updated_at LIMIT 10000`,
+    [now.toISOString(), stalledAfterSeconds],
+  );
+  return result.rows;
+}
+
+export async function findDelivery(db: Pool | PoolClient, id: string): Promise<Delivery | null> {
+  const result = await db.query<Delivery>(`SELECT ${COLUMNS} FROM deliveries WHERE id = $1`, [id]);
+  return result.rows[0] ?? null;
+}
+
+/** Locks the row for the rest of the transaction so two composers of one delivery take turns. */
+export async function lockDelivery(client: PoolClient, id: string): Promise<Delivery | null> {
+  const result = await client.query<Delivery>(`SELECT ${COLUMNS} FROM deliveries WHERE id = $1 FOR UPDATE`, [
+    id,
+  ]);
+  return result.rows[0] ?? null;
+}
+
+export async function recordSelection(
+  client: PoolClient,
+  delivery: { id: string; subscriberId: string },
+  papers: { id: string; matchedTopics: string[] }[],
+): Promise<void> {
+  await client.query(
+    `INSERT INTO delivery_papers (delivery_id, subscriber_id, paper_id, position, matched_topics)
+     SELECT $1, $2, paper.id, paper.position, paper.matched_topics
+     FROM jsonb_to_recordset($3::jsonb) AS paper(id text, position int, matched_topics text[])`,
+    [
+      delivery.id,
+      delivery.subscriberId,
+      JSON.stringify(
+        papers.map((paper, index) => ({
+          id: paper.id,
+          position: index + 1,
+          matched_topics: paper.matchedTopics,
+        })),
+      ),
+    ],
+  );
+}
+
+export async function markComposed(client: PoolClient, id: string, editionId: string): Promise<void> {
+  await client.query(
+    `UPDATE deliveries SET status = 'composed', edition_id = $2, composed_at = now(), updated_at = now() WHERE id = $1`,
+    [id, editionId],
+  );
+}
+
+export async function markSkipped(db: Pool | PoolClient, id: string, reason: string): Promise<void> {
+  await db.query(
+    `UPDATE deliveries SET status = 'skipped', skip_reason = $2, updated_at = now()
+     WHERE id = $1 AND status IN ('planned', 'composed')`,
+    [id, reason],
+  );
+}
+
+export async function markSent(db: Pool | PoolClient, id: string, messageId: string): Promise<void> {
+  await db.query(
+    `UPDATE deliveries SET status = 'sent', message_id = $2, sent_at = now(), last_error = NULL,
+       send_attempts = send_attempts + 1, updated_at = now()
+     WHERE id = $1`,
+    [id, messageId],
+  );
+}
+
+/** Records a failed attempt; `final` marks the delivery failed for good (no retry will follow). */
+export async function recordSendFailure(
+  db: Pool | PoolClient,
+  id: string,
+  error: string,
+  final: boolean,
+): Promise<void> {
+  await db.query(
+    `UPDATE deliveries SET last_error = $2, send_attempts = send_attempts + 1, updated_at = now(),
+       status = CASE WHEN $3 THEN 'failed' ELSE status END
+     WHERE id = $1 AND status <> 'sent'`,
+    [id, error.slice(0, 2000), final],
+  );
+}
+
+export interface DeliveryCounts {
+  planned: number;
+  composed: number;
+  sent: number;
+  skipped: number;
+  failed: number;
+}
+
+export async function countDeliveriesByStatus(pool: Pool, localDate?: string): Promise<DeliveryCounts> {
+  const result = await pool.query<{ status: DeliveryStatus; count: number }>(
+    `SELECT status, count(*) AS count FROM deliveries WHERE $1::date IS NULL OR local_date = $1 GROUP BY status`,
+    [localDate ?? null],
+  );
+  const counts: DeliveryCounts = { planned: 0, composed: 0, sent: 0, skipped: 0, failed: 0 };
+  for (const row of result.rows) counts[row.status] = row.count;
+  return counts;
+}
+
+/** Deliveries planned since a moment, by status: what `paperboy digest run-now` reports. */
+export async function countDeliveriesPlannedSince(pool: Pool, since: Date): Promise<DeliveryCounts> {
+  const result = await pool.query<{ status: DeliveryStatus; count: number }>(
+    'SELECT status, count(*) AS count FROM deliveries WHERE planned_at >= $1 GROUP BY status',
+    [since.toISOString()],
+  );
+  const counts: DeliveryCounts = { planned: 0, composed: 0, sent: 0, skipped: 0, failed: 0 };
+  for (const row of result.rows) counts[row.status] = row.count;
+  return counts;
+}

@@ -1,0 +1,56 @@
+import pg from 'pg';
+
+export type Pool = pg.Pool;
+export type PoolClient = pg.PoolClient;
+
+// Postgres returns `date` columns as JS Dates at local midnight by default; dates stay YYYY-MM-DD strings here.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
+// bigint counts (count(*)) are safe as numbers at our sizes.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+
+export function createPool(databaseUrl: string, max = 10): Pool {
+  return new pg.Pool({ connectionString: databaseUrl, max });
+}
+
+/** Runs fn in a transaction on one client; rolls back on any error. */
+export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Creates the database named in the URL when it does not exist yet, so a fresh machine needs no
+ * manual step. Needs a role allowed to CREATE DATABASE; otherwise the caller's connect error explains.
+ */
+export async function ensureDatabase(databaseUrl: string): Promise<'created' | 'exists'> {
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (!name) return 'exists';
+  const admin = new URL(databaseUrl);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount) return 'exists';
+    // Identifiers cannot be parameters; escapeIdentifier quotes the name safely.
+    await client
+      .query(`CREATE DATABASE ${client.escapeIdentifier(name)}`)
+      .catch((error: { code?: string }) => {
+        if (error.code !== '42P04') throw error; // another process created it first
+      });
+    return 'created';
+  } finally {
+    await client.end();
+  }
+}

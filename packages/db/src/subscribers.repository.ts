@@ -1,0 +1,180 @@
+import { createHash } from 'node:crypto';
+import type { Pool, PoolClient } from './pool.ts';
+
+export type SubscriberStatus = 'pending' | 'active' | 'unsubscribed';
+
+export interface Subscriber {
+  id: string;
+  email: string;
+  status: SubscriberStatus;
+  topics: string[];
+  timezone: string;
+  sendHour: number;
+  paperCount: number;
+  tokenVersion: number;
+  pausedUntil: Date | null;
+  confirmationSentAt: Date | null;
+  confirmedAt: Date | null;
+  unsubscribedAt: Date | null;
+  createdAt: Date;
+}
+
+export interface Preferences {
+  topics: string[];
+  timezone: string;
+  sendHour: number;
+  paperCount: number;
+}
+
+/** The suppression key: the whole list can be kept after a reader's row is erased. */
+export function emailHash(normalisedEmail: string): string {
+  return createHash('sha256').update(normalisedEmail.toLowerCase()).digest('hex');
+}
+
+const COLUMNS = `id, email, status, topics, timezone, send_hour AS "sendHour", paper_count AS "paperCount",
+  token_version AS "tokenVersion", paused_until AS "pausedUntil", confirmation_sent_at AS "confirmationSentAt",
+  confirmed_at AS "confirmedAt", unsubscribed_at AS "unsubscribedAt", created_at AS "createdAt"`;
+
+export async function findSubscriber(db: Pool | PoolClient, id: string): Promise<Subscriber | null> {
+  const result = await db.query<Subscriber>(`SELECT ${COLUMNS} FROM subscribers WHERE id = $1`, [id]);
+  return result.rows[0] ?? null;
+}
+
+export async function findSubscriberByEmail(
+  db: Pool | PoolClient,
+  email: string,
+): Promise<Subscriber | null> {
+  const result = await db.query<Subscriber>(`SELECT ${COLUMNS} FROM subscribers WHERE email = $1`, [email]);
+  return result.rows[0] ?? null;
+}
+
+export interface SignupOutcome {
+  subscriberId: string;
+  /** False when the address is already active or a confirmation went out too recently. */
+  sendConfirmation: boolean;
+}
+
+/**
+ * Records a sign-up. New and unsubscribed addresses become pending (a returning reader confirms
+ * again); a pending one keeps its row and gets its preferences refreshed; an active one is left
+ * alone. One statement, so two racing sign-ups of one address cannot create two rows.
+ */
+export async function recordSignup(
+  pool: Pool,
+  email: string,
+  preferences: Preferences,
+  resendAfterSeconds: number,
+): Promise<SignupOutcome> {
+  const result = await pool.query<{ id: string; status: SubscriberStatus; send: boolean }>(
+    `INSERT INTO subscribers AS s (email, email_hash, status, topics, timezone, send_hour, paper_count)
+     VALUES ($1, $2, 'pending', $3, $4, $5, $6)
+     ON CONFLICT (email) DO UPDATE SET
+       status = CASE WHEN s.status = 'active' THEN 'active' ELSE 'pending' END,
+       topics = CASE WHEN s.status = 'active' THEN s.topics ELSE excluded.topics END,
+       timezone = CASE WHEN s.status = 'active' THEN s.timezone ELSE excluded.timezone END,
+       send_hour = CASE WHEN s.status = 'active' THEN s.send_hour ELSE excluded.send_hour END,
+       paper_count = CASE WHEN s.status = 'active' THEN s.paper_count ELSE excluded.paper_count END,
+       unsubscribed_at = CASE WHEN s.status = 'active' THEN s.unsubscribed_at ELSE NULL END,
+       updated_at = now()
+     RETURNING id, status,
+       status = 'pending' AND (confirmation_sent_at IS NULL
+         OR confirmation_sent_at < now() - make_interval(secs => $7)) AS send`,
+    [
+      email,
+      emailHash(email),
+      preferences.topics,
+      preferences.timezone,
+      preferences.sendHour,
+      preferences.paperCount,
+      resendAfterSeconds,
+    ],
+  );
+  const row = result.rows[0]!;
+  return { subscriberId: row.id, sendConfirmation: row.send };
+}
+
+/**
+ * Claims the right to send a confirmation now; false when one went out within the interval, so
+ * repeated sign-ups (or retried jobs) cannot flood an inbox.
+ */
+export async function claimConfirmationSend(
+  pool: Pool,
+  id: string,
+  resendAfterSeconds: number,
+): Promise<boolean> {
+  const result = await pool.query(
+    `UPDATE subscribers SET confirmation_sent_at = now()
+     WHERE id = $1 AND status = 'pending'
+       AND (confirmation_sent_at IS NULL OR confirmation_sent_at < now() - make_interval(secs => $2))`,
+    [id, resendAfterSeconds],
+  );
+  return result.rowCount === 1;
+}
+
+/** Gives a claim back after the send failed, so the retry (or the next sign-up) can send. */
+export async function releaseConfirmationClaim(pool: Pool, id: string): Promise<void> {
+  await pool.query('UPDATE subscribers SET confirmation_sent_at = NULL WHERE id = $1', [id]);
+}
+
+/** Activates a pending reader and lifts any old suppression of the address: confirming proves consent anew. */
+export async function confirmSubscriber(
+  pool: Pool,
+  id: string,
+  tokenVersion: number,
+): Promise<Subscriber | null> {
+  const result = await pool.query<Subscriber>(
+    `WITH confirmed AS (
+       UPDATE subscribers SET status = 'active', confirmed_at = coalesce(confirmed_at, now()), updated_at = now()
+       WHERE id = $1 AND token_version = $2 AND status IN ('pending', 'active')
+       RETURNING *
+     ), lifted AS (
+       DELETE FROM suppressions WHERE email_hash IN (SELECT email_hash FROM confirmed)
+     )
+     SELECT ${COLUMNS} FROM confirmed`,
+    [id, tokenVersion],
+  );
+  return result.rows[0] ?? null;
+}
+
+/**
+ * Unsubscribes at once: the row, the suppression list and any digest planned but not yet sent,
+ * so the very next plan and send both honour it.
+ */
+export async function unsubscribe(pool: Pool, id: string, tokenVersion: number): Promise<boolean> {
+  const result = await pool.query(
+    `WITH left_list AS (
+       UPDATE subscribers SET status = 'unsubscribed', unsubscribed_at = coalesce(unsubscribed_at, now()),
+         updated_at = now()
+       WHERE id = $1 AND token_version = $2
+       RETURNING id, email_hash
+     ), suppressed AS (
+       INSERT INTO suppressions (email_hash, reason)
+       SELECT email_hash, 'unsubscribed' FROM left_list
+       ON CONFLICT (email_hash) DO NOTHING
+     ), cancelled AS (
+       UPDATE deliveries SET status = 'skipped', skip_reason = 'unsubscribed', updated_at = now()
+       WHERE subscriber_id IN (SELECT id FROM left_list) AND status IN ('planned', 'composed')
+     )
+     SELECT id FROM left_list`,
+    [id, tokenVersion],
+  );
+  return result.rowCount === 1;
+}
+
+export async function isSuppressed(db: Pool | PoolClient, email: string): Promise<boolean> {
+  const result = await db.query('SELECT 1 FROM suppressions WHERE email_hash = $1', [emailHash(email)]);
+  return (result.rowCount ?? 0) > 0;
+}
+
+export async function suppress(
+  db: Pool | PoolClient,
+  email: string,
+  reason: 'unsubscribed' | 'hard-bounce' | 'complaint' | 'manual' | 'erased',
+  detail: string | null = null,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO suppressions (email_hash, reason, detail) VALUES ($1, $2, $3)
+     ON CONFLICT (email_hash) DO UPDATE SET reason = excluded.reason, detail = excluded.detail`,
+    [emailHash(email), reason, detail],
+  );
+}

@@ -1,0 +1,9 @@
+export {
+  confirmUrl,
+  editionUrl,
+  type LinkSettings,
+  type LinkSubject,
+  linkPaths,
+  personalUrl,
+} from './links.ts';
+export { signToken, type TokenCheck, type TokenClaims, type TokenPurpose, verifyToken } from './tokens.ts';

@@ -1,0 +1,70 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/** What a link may do. A token signed for one purpose never works for another. */
+export type TokenPurpose = 'confirm' | 'manage' | 'unsubscribe';
+
+export interface TokenClaims {
+  purpose: TokenPurpose;
+  subscriberId: string;
+  /** The subscriber's token version when issued; bumping the version revokes older tokens. */
+  version: number;
+  /** Unix seconds after which the token is refused; 0 = does not expire. */
+  expiresAt: number;
+}
+
+export type TokenCheck =
+  | { ok: true; claims: TokenClaims }
+  | { ok: false; reason: 'malformed' | 'forged' | 'expired' | 'wrong-purpose' };
+
+const PURPOSES: readonly TokenPurpose[] = ['confirm', 'manage', 'unsubscribe'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function mac(secret: string, payload: string): Buffer {
+  return createHmac('sha256', secret).update(payload).digest();
+}
+
+/**
+ * `<payload>.<mac>`, both base64url. The payload holds the purpose, the subscriber's opaque id,
+ * the token version and the expiry: no email address, nothing a reader of the link learns.
+ */
+export function signToken(secret: string, claims: TokenClaims): string {
+  const payload = Buffer.from(
+    `${claims.purpose}|${claims.subscriberId}|${claims.version}|${claims.expiresAt}`,
+  ).toString('base64url');
+  return `${payload}.${mac(secret, payload).toString('base64url')}`;
+}
+
+export function verifyToken(
+  secret: string,
+  token: string,
+  expectedPurpose: TokenPurpose,
+  now: Date = new Date(),
+): TokenCheck {
+  if (token.length > 512) return { ok: false, reason: 'malformed' };
+  const [payload, signature, extra] = token.split('.');
+  if (!payload || !signature || extra !== undefined) return { ok: false, reason: 'malformed' };
+  const expected = mac(secret, payload);
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, reason: 'forged' };
+  const [purpose, subscriberId, version, expiresAt] = Buffer.from(payload, 'base64url')
+    .toString('utf8')
+    .split('|');
+  const claims: TokenClaims = {
+    purpose: purpose as TokenPurpose,
+    subscriberId: subscriberId ?? '',
+    version: Number(version),
+    expiresAt: Number(expiresAt),
+  };
+  if (
+    !PURPOSES.includes(claims.purpose) ||
+    !UUID.test(claims.subscriberId) ||
+    !Number.isInteger(claims.version)
+  ) {
+    return { ok: false, reason: 'malformed' };
+  }
+  if (claims.purpose !== expectedPurpose) return { ok: false, reason: 'wrong-purpose' };
+  if (claims.expiresAt !== 0 && claims.expiresAt * 1000 < now.getTime())
+    return { ok: false, reason: 'expired' };
+  return { ok: true, claims };
+}

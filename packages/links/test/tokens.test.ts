@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { signToken, verifyToken } from '../src/index.ts';
+
+const secret = 'a-test-secret-that-is-long-enough-0123456789';
+const subscriberId = '6f1c1f4e-8d0e-4b8a-9a3c-2f0d5b1e7c11';
+
+describe('link tokens', () => {
+  it('round-trips for the purpose they were signed for', () => {
+    const token = signToken(secret, { purpose: 'unsubscribe', subscriberId, version: 3, expiresAt: 0 });
+    expect(verifyToken(secret, token, 'unsubscribe')).toEqual({
+      ok: true,
+      claims: { purpose: 'unsubscribe', subscriberId, version: 3, expiresAt: 0 },
+    });
+  });
+
+  it('never works for another purpose', () => {
+    const token = signToken(secret, { purpose: 'unsubscribe', subscriberId, version: 1, expiresAt: 0 });
+    expect(verifyToken(secret, token, 'manage')).toEqual({ ok: false, reason: 'wrong-purpose' });
+  });
+
+  it('refuses a token signed with another secret or altered in transit', () => {
+    const token = signToken('another-secret-another-secret-another', {
+      purpose: 'manage',
+      subscriberId,
+      version: 1,
+      expiresAt: 0,
+    });
+    expect(verifyToken(secret, token, 'manage')).toEqual({ ok: false, reason: 'forged' });
+    const good = signToken(secret, { purpose: 'manage', subscriberId, version: 1, expiresAt: 0 });
+    const altered = `${Buffer.from(`manage|${subscriberId}|2|0`).toString('base64url')}.${good.split('.')[1]}`;
+    expect(verifyToken(secret, altered, 'manage')).toEqual({ ok: false, reason: 'forged' });
+  });
+
+  it('expires', () => {
+    const token = signToken(secret, { purpose: 'confirm', subscriberId, version: 1, expiresAt: 1_000 });
+    expect(verifyToken(secret, token, 'confirm', new Date(2_000_000))).toEqual({
+      ok: false,
+      reason: 'expired',
+    });
+  });
+
+  it('carries no readable email address and rejects garbage', () => {
+    const token = signToken(secret, { purpose: 'manage', subscriberId, version: 1, expiresAt: 0 });
+    expect(Buffer.from(token.split('.')[0]!, 'base64url').toString()).not.toContain('@');
+    for (const garbage of ['', '.', 'abc', 'a.b.c', 'x'.repeat(600), '%%%.%%%']) {
+      expect(verifyToken(secret, garbage, 'manage').ok).toBe(false);
+    }
+  });
+});

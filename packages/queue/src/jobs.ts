@@ -1,0 +1,39 @@
+import { type Static, Type } from 'typebox';
+
+/** Queue names: the only places work waits. */
+export const Queues = { digest: 'digest', email: 'email', ingest: 'ingest' } as const;
+export type QueueName = (typeof Queues)[keyof typeof Queues];
+
+const Uuid = Type.String({ format: 'uuid' });
+
+/**
+ * Every job's payload, by job name. Payloads carry ids, never documents, so Redis memory stays
+ * small however many readers there are; the consumer loads what it needs from Postgres.
+ */
+export const JobSchemas = {
+  // runAt plans as if it were that moment (tests, catch-up); absent means now.
+  plan: Type.Object(
+    { ignoreSendHour: Type.Boolean(), runAt: Type.Optional(Type.String({ format: 'date-time' })) },
+    { additionalProperties: false },
+  ),
+  compose: Type.Object({ deliveryId: Uuid }, { additionalProperties: false }),
+  'send-digest': Type.Object({ deliveryId: Uuid }, { additionalProperties: false }),
+  'send-confirmation': Type.Object({ subscriberId: Uuid }, { additionalProperties: false }),
+  'send-welcome': Type.Object({ subscriberId: Uuid }, { additionalProperties: false }),
+} as const;
+
+export type JobName = keyof typeof JobSchemas;
+export type JobData<N extends JobName> = Static<(typeof JobSchemas)[N]>;
+
+/** Which queue carries which job: a producer cannot put a job on the wrong queue. */
+export const JobQueue = {
+  plan: Queues.digest,
+  compose: Queues.digest,
+  'send-digest': Queues.email,
+  'send-confirmation': Queues.email,
+  'send-welcome': Queues.email,
+} as const satisfies Record<JobName, QueueName>;
+
+export type JobsOf<Q extends QueueName> = {
+  [N in JobName]: (typeof JobQueue)[N] extends Q ? N : never;
+}[JobName];

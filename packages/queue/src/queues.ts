@@ -1,0 +1,73 @@
+import { type JobsOptions, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { type JobData, type JobName, JobQueue, type QueueName, Queues } from './jobs.ts';
+
+// Completed jobs are kept for a day so a duplicate enqueue of the same job id is a no-op; the
+// Postgres ledger, not Redis, is the record of what was sent.
+const keepCompleted = { age: 24 * 3600, count: 100_000 };
+const keepFailed = { age: 7 * 24 * 3600 };
+
+export const defaultJobOptions: Record<QueueName, JobsOptions> = {
+  digest: {
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 2_000 },
+    removeOnComplete: keepCompleted,
+    removeOnFail: keepFailed,
+  },
+  email: {
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 5_000 },
+    removeOnComplete: keepCompleted,
+    removeOnFail: keepFailed,
+  },
+  ingest: {
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 30_000 },
+    removeOnComplete: { count: 1000 },
+    removeOnFail: keepFailed,
+  },
+};
+
+export type PaperboyQueues = Record<QueueName, Queue>;
+
+export function createQueues(connection: Redis, prefix: string): PaperboyQueues {
+  const make = (name: QueueName) =>
+    new Queue(name, { connection, prefix, defaultJobOptions: defaultJobOptions[name] });
+  return { digest: make(Queues.digest), email: make(Queues.email), ingest: make(Queues.ingest) };
+}
+
+export async function closeQueues(queues: PaperboyQueues): Promise<void> {
+  await Promise.all(Object.values(queues).map((queue) => queue.close()));
+}
+
+export interface TypedJob<N extends JobName = JobName> {
+  name: N;
+  data: JobData<N>;
+  /** Job ids must not contain ':' (BullMQ uses it as a key separator). */
+  jobId?: string;
+  options?: JobsOptions;
+}
+
+/** Adds one job to the queue its name belongs to. */
+export async function enqueue<N extends JobName>(queues: PaperboyQueues, job: TypedJob<N>): Promise<void> {
+  await queues[JobQueue[job.name]].add(job.name, job.data, { ...job.options, jobId: job.jobId });
+}
+
+/** Adds many jobs of one name in one round trip (fan-out is batched, never a loop of adds). */
+export async function enqueueBulk<N extends JobName>(
+  queues: PaperboyQueues,
+  jobs: TypedJob<N>[],
+): Promise<void> {
+  const first = jobs[0];
+  if (!first) return;
+  for (let start = 0; start < jobs.length; start += 1_000) {
+    const slice = jobs.slice(start, start + 1_000);
+    await queues[JobQueue[first.name]].addBulk(
+      slice.map((job) => ({
+        name: job.name,
+        data: job.data,
+        opts: { ...defaultJobOptions[JobQueue[job.name]], ...job.options, jobId: job.jobId },
+      })),
+    );
+  }
+}

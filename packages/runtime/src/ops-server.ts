@@ -1,0 +1,44 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+
+export interface OpsServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Health, readiness and Prometheus metrics for processes that have no HTTP API of their own
+ * (worker, mailer), so an orchestrator can probe and scrape them like the api.
+ */
+export async function startOpsServer(options: {
+  host: string;
+  port: number;
+  registry: Registry;
+  isReady: () => Promise<boolean>;
+}): Promise<OpsServer> {
+  const server = http.createServer((req, res) => {
+    const reply = (status: number, contentType: string, body: string) => {
+      res.writeHead(status, { 'content-type': contentType });
+      res.end(body);
+    };
+    if (req.url === '/healthz') return reply(200, 'application/json', '{"status":"ok"}');
+    if (req.url === '/readyz') {
+      void options.isReady().then(
+        (ready) => reply(ready ? 200 : 503, 'application/json', JSON.stringify({ ready })),
+        () => reply(503, 'application/json', '{"ready":false}'),
+      );
+      return;
+    }
+    if (req.url === '/metrics') {
+      void options.registry.metrics().then((body) => reply(200, options.registry.contentType, body));
+      return;
+    }
+    reply(404, 'application/json', '{"error":"not_found","message":"try /healthz, /readyz or /metrics"}');
+  });
+  await new Promise<void>((resolve) => server.listen(options.port, options.host, resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

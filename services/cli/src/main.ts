@@ -1,0 +1,36 @@
+import { parseArgs } from 'node:util';
+import { digestRunNow } from './commands/digest-run-now.ts';
+import { runMigrate } from './commands/migrate.ts';
+import { papersImport } from './commands/papers-import.ts';
+import { startAll } from './commands/start.ts';
+
+const USAGE = `usage: paperboy <command>
+
+  start                      run api, worker and mailer together (what \`npm start\` does)
+  migrate                    create the database if needed and apply migrations
+  papers import FILE         load papers from a JSONL file (bundled sample or normalised export)
+  digest run-now [--no-wait] plan everyone's digest now, whatever their send hour (still one a day)
+
+Configuration comes from environment variables; see the README.`;
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { 'no-wait': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+});
+const command = positionals.join(' ');
+
+async function run(): Promise<number> {
+  if (values.help || positionals.length === 0) {
+    process.stdout.write(`${USAGE}\n`);
+    return positionals.length === 0 && !values.help ? 2 : 0;
+  }
+  if (command === 'start') return startAll();
+  if (command === 'migrate') return runMigrate();
+  if (positionals[0] === 'papers' && positionals[1] === 'import' && positionals[2])
+    return papersImport(positionals[2]);
+  if (command === 'digest run-now') return digestRunNow({ wait: !values['no-wait'] });
+  process.stderr.write(`paperboy: unknown command "${command}"\n\n${USAGE}\n`);
+  return 2;
+}
+
+process.exitCode = await run();

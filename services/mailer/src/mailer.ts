@@ -1,0 +1,66 @@
+import type { Config } from '@paperboy/config';
+import { createPool, ensureDatabase, migrate } from '@paperboy/db';
+import { createRedisConnection, Queues } from '@paperboy/queue';
+import { createLogger, type Logger, startOpsServer } from '@paperboy/runtime';
+import { Worker } from 'bullmq';
+import type { MailerDeps } from './deps.ts';
+import { EditionCache } from './edition-cache.ts';
+import { createEmailProcessor } from './email.processor.ts';
+import { createMailerMetrics } from './metrics.ts';
+import { createOutboxTransport } from './outbox.transport.ts';
+import { createSmtpTransport } from './smtp.transport.ts';
+import type { MailTransport } from './transport.ts';
+
+export function createTransport(config: Readonly<Config>): MailTransport {
+  return config.smtpUrl
+    ? createSmtpTransport(config.smtpUrl, config.smtpPoolSize)
+    : createOutboxTransport(config.outboxDir);
+}
+
+/** Everything the mailer process runs; main.ts only adds signals. Tests start it the same way. */
+export async function startMailer(
+  config: Readonly<Config>,
+  logger: Logger = createLogger('mailer', config.logLevel),
+) {
+  await ensureDatabase(config.databaseUrl);
+  const pool = createPool(config.databaseUrl);
+  await migrate(pool);
+  const transport = createTransport(config);
+  const metrics = createMailerMetrics();
+  const deps: MailerDeps = { config, pool, transport, editions: new EditionCache(pool), logger, metrics };
+
+  const emailWorker = new Worker(Queues.email, createEmailProcessor(deps), {
+    connection: createRedisConnection(config.redisUrl),
+    prefix: config.queuePrefix,
+    concurrency: config.mailerConcurrency,
+  });
+  emailWorker.on('failed', (job, error) => {
+    logger.error(
+      { queue: 'email', job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error },
+      'job failed',
+    );
+  });
+
+  const opsServer = await startOpsServer({
+    host: config.host,
+    port: config.mailerMetricsPort,
+    registry: metrics.registry,
+    isReady: async () => emailWorker.isRunning() && (await transport.isReady()),
+  });
+  logger.info(
+    { opsPort: opsServer.port, transport: config.smtpUrl ? 'smtp' : `outbox ${config.outboxDir}` },
+    'mailer started',
+  );
+
+  return {
+    deps,
+    opsServer,
+    /** Stops taking jobs, lets in-flight sends finish, then closes SMTP and Postgres. */
+    async close() {
+      await emailWorker.close();
+      await opsServer.close();
+      transport.close();
+      await pool.end();
+    },
+  };
+}

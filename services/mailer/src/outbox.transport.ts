@@ -1,0 +1,34 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import type { MailTransport, OutgoingMail, SentMail } from './transport.ts';
+
+/**
+ * With no SMTP server configured, each message is written as an .eml file (openable in any mail
+ * client) so paperboy can be tried on a laptop with nothing but Postgres and Redis.
+ */
+export function createOutboxTransport(outboxDir: string): MailTransport {
+  const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    async send(mail: OutgoingMail, from: string): Promise<SentMail> {
+      const info = await transporter.sendMail({
+        from,
+        to: mail.to,
+        subject: mail.subject,
+        html: mail.html,
+        text: mail.text,
+        messageId: mail.messageId,
+        headers: mail.headers,
+      });
+      await mkdir(outboxDir, { recursive: true });
+      const safeId = mail.messageId.replace(/[^a-zA-Z0-9.-]/g, '_');
+      const file = path.resolve(outboxDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${safeId}.eml`);
+      await writeFile(file, info.message as Buffer);
+      return { messageId: info.messageId, destination: file };
+    },
+    async isReady() {
+      return true;
+    },
+    close() {},
+  };
+}

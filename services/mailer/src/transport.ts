@@ -1,0 +1,32 @@
+/** A message ready to go: rendered, personalised, with every header it needs. */
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** Without angle brackets' content decided by the caller, e.g. `<delivery-id@domain>`. */
+  messageId: string;
+  headers: Record<string, string>;
+}
+
+export interface SentMail {
+  messageId: string;
+  /** Where the message went: the SMTP server's reply or the .eml file written. */
+  destination: string;
+}
+
+/**
+ * The mailer's only port to the outside. SMTP in production, an outbox folder when no SMTP
+ * server is configured; both build the message with nodemailer, so what lands is the same.
+ */
+export interface MailTransport {
+  send(mail: OutgoingMail, from: string): Promise<SentMail>;
+  isReady(): Promise<boolean>;
+  close(): void;
+}
+
+/** An SMTP answer in the 5xx range: the receiving server will never take this message. */
+export function isPermanentFailure(error: unknown): boolean {
+  const code = (error as { responseCode?: unknown }).responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
+}

@@ -1,0 +1,14 @@
+import type { Config } from '@paperboy/config';
+import type { Pool } from '@paperboy/db';
+import type { PaperboyQueues } from '@paperboy/queue';
+import type { Logger } from '@paperboy/runtime';
+import type { WorkerMetrics } from './metrics.ts';
+
+/** What every worker handler may use; tests build it from real Postgres and Redis. */
+export interface WorkerDeps {
+  config: Readonly<Config>;
+  pool: Pool;
+  queues: PaperboyQueues;
+  logger: Logger;
+  metrics: WorkerMetrics;
+}

@@ -1,0 +1,31 @@
+import { parseJob } from '@paperboy/queue';
+import { type Job, UnrecoverableError } from 'bullmq';
+import { composeDigest } from './compose.handler.ts';
+import type { WorkerDeps } from './deps.ts';
+import { planDigests } from './plan.handler.ts';
+
+/** The digest queue's consumer: one case per job name; anything else is a bug and fails loudly. */
+export function createDigestProcessor(deps: WorkerDeps) {
+  return async (job: Job): Promise<unknown> => {
+    const log = deps.logger.child({ queue: 'digest', job: job.name, jobId: job.id });
+    const timer = deps.metrics.jobDuration.startTimer({ job: job.name });
+    try {
+      switch (job.name) {
+        case 'plan': {
+          const result = await planDigests(deps, parseJob('plan', job.data));
+          log.info(result, 'planned digests');
+          return result;
+        }
+        case 'compose': {
+          const result = await composeDigest(deps, parseJob('compose', job.data).deliveryId);
+          log.info(result, 'composed digest');
+          return result;
+        }
+        default:
+          throw new UnrecoverableError(`the digest queue has no job named "${job.name}"`);
+      }
+    } finally {
+      timer();
+    }
+  };
+}

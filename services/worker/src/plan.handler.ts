@@ -1,0 +1,48 @@
+import { findStalledDeliveries, planDueDeliveries } from '@paperboy/db';
+import { enqueueBulk, type JobData } from '@paperboy/queue';
+import type { WorkerDeps } from './deps.ts';
+
+// A delivery untouched this long had its job lost (Redis flushed, crash between commit and enqueue).
+const STALLED_AFTER_SECONDS = 15 * 60;
+
+export interface PlanResult {
+  planned: number;
+  requeued: number;
+}
+
+/**
+ * Creates today's deliveries for every reader whose hour has come and queues their compose jobs.
+ * Job id = delivery id, so a plan that runs twice, or two planners racing, queue each digest once.
+ */
+export async function planDigests(deps: WorkerDeps, data: JobData<'plan'>): Promise<PlanResult> {
+  const now = data.runAt ? new Date(data.runAt) : new Date();
+  const created = await planDueDeliveries(deps.pool, now, { ignoreSendHour: data.ignoreSendHour });
+  await enqueueBulk(
+    deps.queues,
+    created.map((deliveryId) => ({ name: 'compose' as const, data: { deliveryId }, jobId: deliveryId })),
+  );
+  // Postgres is the source of truth: anything the ledger says is unfinished gets its job back.
+  const stalled = await findStalledDeliveries(deps.pool, now, STALLED_AFTER_SECONDS);
+  await enqueueBulk(
+    deps.queues,
+    stalled
+      .filter((delivery) => delivery.status === 'planned')
+      .map((delivery) => ({
+        name: 'compose' as const,
+        data: { deliveryId: delivery.id },
+        jobId: delivery.id,
+      })),
+  );
+  await enqueueBulk(
+    deps.queues,
+    stalled
+      .filter((delivery) => delivery.status === 'composed')
+      .map((delivery) => ({
+        name: 'send-digest' as const,
+        data: { deliveryId: delivery.id },
+        jobId: `send-${delivery.id}`,
+      })),
+  );
+  deps.metrics.deliveriesPlanned.inc(created.length);
+  return { planned: created.length, requeued: stalled.length };
+}
