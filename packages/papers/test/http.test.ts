@@ -98,7 +98,13 @@ describe('fetchWithRetry', () => {
     });
     let runs = 0;
     const limiter = new InProcessRequestLimiter({ intervalMs: 0 });
-    const counting = { run: <T>(fn: () => Promise<T>) => limiter.run(() => (runs++, fn())) };
+    const counting = {
+      run: <T>(fn: () => Promise<T>) =>
+        limiter.run(() => {
+          runs++;
+          return fn();
+        }),
+    };
     await fetchWithRetry(`${server.baseUrl}/flaky`, { ...fast, limiter: counting });
     expect(runs).toBe(3);
   });
