@@ -115,6 +115,7 @@ describe('fetchArxivListing against a local server', () => {
   });
 
   it('rejects categories that would break the query', async () => {
+    server.respond((_request, response) => response.end(twoEntries));
     await expect(
       fetchArxivListing({ baseUrl: server.baseUrl, categories: ['cs.LG&max_results=9999'], limiter }),
     ).rejects.toThrow(/not arXiv categories/);
