@@ -70,7 +70,8 @@ export function normaliseGithubRepo(value: string): string | null {
   if (asUrl?.[1]) path = asUrl[1];
   else if (/^[^/\s:]+\/[^/\s:]+$/.test(trimmed)) path = trimmed;
   else return null;
-  const [owner, repoWithSuffix] = path.split(/[/?#]/);
+  // `{` cuts off LaTeX residue such as `repo{here}` left by \href in abstracts.
+  const [owner, repoWithSuffix] = path.split(/[/?#{]/);
   // Links cut out of prose keep the sentence's trailing punctuation.
   const repo = repoWithSuffix?.replace(/[.,;:)\]]+$/, '').replace(/\.git$/i, '');
   if (!owner || !repo || !GITHUB_OWNER.test(owner) || !GITHUB_REPO.test(repo)) return null;
@@ -79,7 +80,7 @@ export function normaliseGithubRepo(value: string): string | null {
 
 /** The first GitHub repository linked in free text (an abstract, an arXiv comment), normalised. */
 export function findGithubRepo(text: string): string | null {
-  for (const match of text.matchAll(/(?:https?:\/\/)?(?:www\.)?github\.com\/[^\s<>"')\]]+/gi)) {
+  for (const match of text.matchAll(/(?:https?:\/\/)?(?:www\.)?github\.com\/[^\s<>"'{})\]]+/gi)) {
     const repo = normaliseGithubRepo(match[0]);
     if (repo) return repo;
   }
