@@ -94,3 +94,67 @@ export const fixedEdition: EditionInput = {
     }),
   ],
 };
+
+const LOREM_SENTENCES = [
+  'Large language models have shown remarkable abilities across reasoning, coding and open-ended dialogue tasks.',
+  'However, their behaviour under distribution shift remains poorly understood, especially for long contexts.',
+  'We introduce a benchmark of 12,000 carefully curated problems spanning mathematics, science and law.',
+  'Our analysis reveals that performance drops by up to 37.5% when the relevant evidence is placed mid-context.',
+  'We further propose a lightweight retrieval-augmented fine-tuning recipe that closes most of this gap.',
+  'Extensive experiments on seven open models, from 1B to 70B parameters, confirm the robustness of the method.',
+  'Ablations show that both the curriculum and the contrastive objective are necessary for the improvement.',
+  'We release the benchmark, training code and all model checkpoints to foster further research in this area.',
+];
+
+function longAbstract(seed: number): string {
+  const sentences: string[] = [];
+  for (let i = 0; sentences.join(' ').length < 2000; i++) {
+    sentences.push(LOREM_SENTENCES[(seed + i) % LOREM_SENTENCES.length] ?? '');
+  }
+  return sentences.join(' ');
+}
+
+function longTitle(seed: number): string {
+  const title =
+    `Paper ${seed}: Towards Robust, Efficient and Interpretable Long-Context Reasoning in Large Language ` +
+    'Models via Retrieval-Augmented Curriculum Fine-Tuning with Contrastive Objectives at Scale';
+  return title.padEnd(200, ' and More');
+}
+
+/** The biggest digest the product sends: the size budget is checked against this. */
+export function largestEdition(paperCount = 25): EditionInput {
+  return {
+    date: '2026-11-28',
+    papers: Array.from({ length: paperCount }, (_, index) => {
+      const id = `2411.${String(10000 + index)}`;
+      return makePaper({
+        id,
+        title: longTitle(index + 1),
+        authors: Array.from(
+          { length: 14 },
+          (_, author) => `Firstname${author} Middle Lastname-Family${author}`,
+        ),
+        abstract: longAbstract(index),
+        aiSummary: null,
+        links: {
+          abstract: `https://arxiv.org/abs/${id}`,
+          pdf: `https://arxiv.org/pdf/${id}v2`,
+          code: `https://github.com/some-long-organisation-name/long-context-reasoning-project-${index}`,
+          huggingFace: `https://huggingface.co/papers/${id}`,
+          projectPage: `https://some-long-organisation-name.github.io/long-context-reasoning-project-${index}/`,
+        },
+        upvotes: 12345,
+        comments: 678,
+        githubStars: 98765,
+        matchedTopics: ['large language models', 'retrieval augmented generation', 'long context'],
+      });
+    }),
+  };
+}
+
+/** Personal links as long as real signed tokens make them. */
+export const longPersonalLinks: PersonalLinks = {
+  unsubscribeUrl: `https://paperboy.example.org/u/${'a'.repeat(180)}?sig=${'b'.repeat(64)}`,
+  manageUrl: `https://paperboy.example.org/m/${'c'.repeat(180)}?sig=${'d'.repeat(64)}`,
+  viewInBrowserUrl: `https://paperboy.example.org/e/${'e'.repeat(32)}?r=${'f'.repeat(180)}&sig=${'g'.repeat(64)}`,
+};
