@@ -1,1 +1,15 @@
+export { shortenAuthors, shortenName } from './authors.ts';
+export { editionKey } from './edition-key.ts';
+export {
+  MANAGE_URL_PLACEHOLDER,
+  PERSONAL_LINK_PLACEHOLDERS,
+  personalise,
+  UNSUBSCRIBE_URL_PLACEHOLDER,
+  VIEW_IN_BROWSER_URL_PLACEHOLDER,
+} from './personal-links.ts';
+export { type ConfirmationInput, renderConfirmation } from './render-confirmation.ts';
+export { renderEdition } from './render-edition.ts';
+export { renderWelcome, type WelcomeInput } from './render-welcome.ts';
+export { digestSubject } from './subject.ts';
+export { mjmlCompileCount, templateVersion, warmTemplates } from './template-cache.ts';
 export type { Branding, DigestPaper, EditionInput, PersonalLinks, RenderedMail } from './types.ts';

@@ -1,0 +1,34 @@
+import type { DigestView, PaperView } from './digest-view.ts';
+import { footerText } from './footer.ts';
+import { wrapText } from './wrap.ts';
+
+const WIDTH = 72;
+
+function paperText(paper: PaperView, indent: string): string[] {
+  const labelWidth = Math.max(...paper.links.map((link) => link.label.length)) + 2;
+  return [
+    ...wrapText(paper.title, WIDTH, indent, `${paper.number}.`.padEnd(indent.length)),
+    ...(paper.authors ? wrapText(paper.authors, WIDTH, indent) : []),
+    ...(paper.badges.length > 0 ? wrapText(paper.badges.join(' · '), WIDTH, indent) : []),
+    '',
+    ...wrapText(paper.summary, WIDTH, indent),
+    ...(paper.links.length > 0 ? [''] : []),
+    ...paper.links.map((link) => `${indent}${`${link.label}:`.padEnd(labelWidth)}${link.url}`),
+    ...(paper.matched ? wrapText(paper.matched, WIDTH, indent) : []),
+  ];
+}
+
+/** The plain-text part: laid out for reading, with the same words as the HTML part. */
+export function digestText(view: DigestView): string {
+  const heading = `paperboy · ${view.countLabel} · ${view.dateLabel}`;
+  // Room for the widest "25. " so every paper's text lines up in one column.
+  const indent = ' '.repeat(String(view.papers.length).length + 2);
+  const lines = [
+    heading,
+    '='.repeat(Math.min(heading.length, WIDTH)),
+    '',
+    ...view.papers.flatMap((paper) => [...paperText(paper, indent), '']),
+    ...footerText(view.footer),
+  ];
+  return `${lines.map((line) => line.trimEnd()).join('\n')}\n`;
+}

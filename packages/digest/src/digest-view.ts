@@ -1,0 +1,74 @@
+import { shortenAuthors } from './authors.ts';
+import { paperBadges } from './badges.ts';
+import { cleanText } from './clean-text.ts';
+import { formatEditionDate } from './dates.ts';
+import { type FooterView, footerView, siteName } from './footer.ts';
+import { type LabelledLink, paperLinkRow, titleUrl } from './links.ts';
+import {
+  MANAGE_URL_PLACEHOLDER,
+  UNSUBSCRIBE_URL_PLACEHOLDER,
+  VIEW_IN_BROWSER_URL_PLACEHOLDER,
+} from './personal-links.ts';
+import { digestPreview, digestSubject } from './subject.ts';
+import { paperSummary } from './summary.ts';
+import type { Branding, DigestPaper, EditionInput } from './types.ts';
+
+/** One paper as both parts of the mail show it, so HTML and text carry the same words. */
+export interface PaperView {
+  number: number;
+  title: string;
+  titleUrl: string | null;
+  authors: string;
+  badges: string[];
+  summary: string;
+  links: LabelledLink[];
+  matched: string;
+}
+
+export interface DigestView {
+  subject: string;
+  preview: string;
+  homeUrl: string;
+  countLabel: string;
+  dateLabel: string;
+  papers: PaperView[];
+  footer: FooterView;
+}
+
+function paperView(paper: DigestPaper, index: number): PaperView {
+  const topics = paper.matchedTopics.map(cleanText).filter((topic) => topic.length > 0);
+  return {
+    number: index + 1,
+    title: cleanText(paper.title),
+    titleUrl: titleUrl(paper.links),
+    authors: shortenAuthors(paper.authors),
+    badges: paperBadges(paper),
+    summary: paperSummary(paper.abstract, paper.aiSummary),
+    links: paperLinkRow(paper.links),
+    matched: topics.length > 0 ? `Matched: ${topics.join(', ')}` : '',
+  };
+}
+
+/** Everything a digest shows, computed once and shared by the HTML, text and subject. */
+export function digestView(input: EditionInput, branding: Branding): DigestView {
+  const first = input.papers[0];
+  if (first === undefined) throw new RangeError('An edition needs at least one paper');
+  const count = input.papers.length;
+  return {
+    subject: digestSubject(count, first.title),
+    preview: digestPreview(input.papers.map((paper) => paper.title)),
+    homeUrl: branding.publicBaseUrl,
+    countLabel: `${count} trending ${count === 1 ? 'paper' : 'papers'}`,
+    dateLabel: formatEditionDate(input.date),
+    papers: input.papers.map(paperView),
+    footer: footerView(
+      branding,
+      `You get this mail because you subscribed to the paperboy daily digest at ${siteName(branding)}.`,
+      {
+        manageUrl: MANAGE_URL_PLACEHOLDER,
+        unsubscribeUrl: UNSUBSCRIBE_URL_PLACEHOLDER,
+        viewInBrowserUrl: VIEW_IN_BROWSER_URL_PLACEHOLDER,
+      },
+    ),
+  };
+}

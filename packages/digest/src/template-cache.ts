@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import Handlebars from 'handlebars';
+import mjml2html from 'mjml';
+import { leanHtml } from './lean-html.ts';
+
+export type TemplateName = 'digest' | 'confirmation' | 'welcome';
+
+/**
+ * Bump when TypeScript code changes what a template shows (authors, summaries, badges), so stored
+ * editions rendered by older code get a new key even though the .mjml files did not change.
+ */
+export const RENDERER_VERSION = '1';
+
+const CONTENT_SLOT = '<!-- @content -->';
+// An isolated instance: helpers or partials registered elsewhere in the process cannot leak in.
+const handlebars = Handlebars.create();
+
+const sources = new Map<TemplateName, string>();
+const versions = new Map<TemplateName, string>();
+const compiled = new Map<string, Promise<Handlebars.TemplateDelegate<unknown>>>();
+let compileCount = 0;
+
+function readTemplateFile(file: string): string {
+  return readFileSync(new URL(`./templates/${file}`, import.meta.url), 'utf8');
+}
+
+/** The full MJML of a mail: the shared layout with the mail's own body in its content slot. */
+export function templateSource(name: TemplateName): string {
+  let source = sources.get(name);
+  if (source === undefined) {
+    const layout = readTemplateFile('layout.mjml');
+    if (!layout.includes(CONTENT_SLOT)) throw new Error(`layout.mjml lacks the ${CONTENT_SLOT} slot`);
+    source = layout.replace(CONTENT_SLOT, () => readTemplateFile(`${name}.mjml`));
+    sources.set(name, source);
+  }
+  return source;
+}
+
+/** Hash of the composed template and the renderer version: changes whenever the output could. */
+export function templateVersion(name: TemplateName): string {
+  let version = versions.get(name);
+  if (version === undefined) {
+    version = createHash('sha256')
+      .update(`${RENDERER_VERSION}\n${templateSource(name)}`)
+      .digest('hex')
+      .slice(0, 16);
+    versions.set(name, version);
+  }
+  return version;
+}
+
+/** How many times MJML compiled a template in this process; tests count it instead of timing. */
+export function mjmlCompileCount(): number {
+  return compileCount;
+}
+
+async function compile(name: TemplateName): Promise<Handlebars.TemplateDelegate<unknown>> {
+  compileCount += 1;
+  const result = await mjml2html(templateSource(name), { validationLevel: 'strict', keepComments: false });
+  if (result.errors.length > 0) {
+    const details = result.errors.map((error) => error.formattedMessage).join('; ');
+    throw new Error(`MJML template ${name} is invalid: ${details}`);
+  }
+  // strict: a view missing a field the template reads is a bug, so fail instead of printing nothing.
+  return handlebars.compile(leanHtml(result.html), { strict: true });
+}
+
+/**
+ * The filler for a template, compiled on first use. The promise itself is cached so that many
+ * renders starting at once still share one MJML compilation.
+ */
+export function loadTemplate<View>(name: TemplateName): Promise<Handlebars.TemplateDelegate<View>> {
+  const version = templateVersion(name);
+  let template = compiled.get(version);
+  if (template === undefined) {
+    template = compile(name);
+    compiled.set(version, template);
+    // A failed compile must not poison the cache for the next attempt.
+    template.catch(() => compiled.delete(version));
+  }
+  return template as Promise<Handlebars.TemplateDelegate<View>>;
+}
+
+/** Compiles every template now, e.g. at worker start, so the first reader does not pay for it. */
+export async function warmTemplates(): Promise<void> {
+  await Promise.all((['digest', 'confirmation', 'welcome'] as const).map((name) => loadTemplate(name)));
+}

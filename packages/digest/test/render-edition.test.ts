@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import {
+  MANAGE_URL_PLACEHOLDER,
+  PERSONAL_LINK_PLACEHOLDERS,
+  personalise,
+  renderEdition,
+  UNSUBSCRIBE_URL_PLACEHOLDER,
+  VIEW_IN_BROWSER_URL_PLACEHOLDER,
+} from '../src/index.ts';
+import { branding, fixedEdition, makePaper, personalLinks } from './fixtures.ts';
+
+const placeholders = Object.values(PERSONAL_LINK_PLACEHOLDERS);
+const hrefs = (html: string): string[] =>
+  [...html.matchAll(/href="([^"]*)"/g)].map((match) => match[1] ?? '');
+
+describe('renderEdition', () => {
+  it('lays the plain-text part out for reading', async () => {
+    const mail = await renderEdition(fixedEdition, branding);
+    await expect(mail.text).toMatchFileSnapshot('./__snapshots__/digest-text.txt');
+    expect(
+      Math.max(
+        ...mail.text
+          .split('\n')
+          .filter((line) => !line.includes('http'))
+          .map((l) => l.length),
+      ),
+    ).toBeLessThanOrEqual(72);
+  });
+
+  it('says what is inside in the subject', async () => {
+    const mail = await renderEdition(fixedEdition, branding);
+    expect(mail.subject).toBe(
+      '3 trending papers: Scaling Sparse Mixture-of-Experts Language Models Without…',
+    );
+  });
+
+  it('shows the date, the count and every paper with its parts', async () => {
+    const { html } = await renderEdition(fixedEdition, branding);
+    expect(html).toContain('Saturday, 28 November 2026');
+    expect(html).toContain('3 trending papers');
+    expect(html).toContain('A. Vaswani, N. Shazeer, N. Parmar, … +3');
+    expect(html).toContain('1,234 upvotes');
+    expect(html).toContain('2,345 GitHub stars');
+    expect(html).toContain('Matched: mixture of experts, language models');
+    expect(html).toContain('>Hugging Face</a>');
+    // The third paper has no links at all: its title is plain text and it has no links row.
+    expect(html).not.toMatch(/<a [^>]*>Notes on/);
+  });
+
+  it('leaves out badges whose count is unknown', async () => {
+    const paper = makePaper({ upvotes: 7, comments: null, githubStars: null });
+    const mail = await renderEdition({ date: '2026-11-28', papers: [paper] }, branding);
+    expect(mail.html).toContain('7 upvotes');
+    expect(mail.html).not.toContain('comment');
+    expect(mail.html).not.toContain('GitHub star');
+    expect(mail.subject).toBe('1 trending paper: A Paper About Things');
+  });
+
+  it('escapes everything the reader sees', async () => {
+    const paper = makePaper({
+      title: 'Break <script>alert("x")</script> & "quote" \'s',
+      authors: ["<b>Eve</b> O'Hacker"],
+      matchedTopics: ['a&b'],
+    });
+    const { html, text } = await renderEdition({ date: '2026-11-28', papers: [paper] }, branding);
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain('<b>Eve');
+    expect(html).toContain(
+      'Break &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;quote&quot; &#x27;s',
+    );
+    expect(html).toContain('Matched: a&amp;b');
+    expect(text).toContain('Break <script>alert("x")</script> & "quote" \'s');
+  });
+
+  it('links only to absolute https URLs, upgrading http and dropping the rest', async () => {
+    const paper = makePaper({
+      links: { abstract: 'javascript:alert(1)', pdf: '/relative.pdf', code: 'http://github.com/x/y' },
+    });
+    const mail = personalise(
+      await renderEdition({ date: '2026-11-28', papers: [paper] }, branding),
+      personalLinks,
+    );
+    const links = hrefs(mail.html);
+    expect(links).toContain('https://github.com/x/y');
+    for (const href of links) expect(href).toMatch(/^https:\/\//);
+    expect(mail.html).not.toContain('javascript:');
+  });
+
+  it('keeps personal links as placeholders until personalised', async () => {
+    const mail = await renderEdition(fixedEdition, branding);
+    for (const placeholder of placeholders) {
+      expect(mail.html).toContain(placeholder);
+      expect(mail.text).toContain(placeholder);
+    }
+  });
+
+  it('rejects an empty edition and an impossible date', async () => {
+    await expect(renderEdition({ date: '2026-11-28', papers: [] }, branding)).rejects.toThrow(RangeError);
+    await expect(renderEdition({ ...fixedEdition, date: '2026-02-30' }, branding)).rejects.toThrow(
+      RangeError,
+    );
+  });
+
+  it('never lets paper text spell a placeholder', async () => {
+    const paper = makePaper({ title: `Sneaky ${UNSUBSCRIBE_URL_PLACEHOLDER}` });
+    const mail = personalise(
+      await renderEdition({ date: '2026-11-28', papers: [paper] }, branding),
+      personalLinks,
+    );
+    expect(mail.html).toContain('Sneaky %PB_UNSUBSCRIBE_URL%');
+  });
+});
+
+describe('personalise', () => {
+  it('fills every placeholder in both parts, HTML-escaped in the HTML', async () => {
+    const mail = personalise(await renderEdition(fixedEdition, branding), personalLinks);
+    for (const placeholder of placeholders) {
+      expect(mail.html).not.toContain(placeholder);
+      expect(mail.text).not.toContain(placeholder);
+    }
+    expect(mail.html).not.toContain('%%');
+    expect(hrefs(mail.html)).toContain('https://paperboy.example.org/u/tok_unsub?sig&#x3D;abc&amp;v&#x3D;1');
+    expect(mail.text).toContain(`Unsubscribe: ${personalLinks.unsubscribeUrl}\n`);
+    expect(mail.text).toContain(`Manage preferences: ${personalLinks.manageUrl}\n`);
+    expect(mail.text).toContain(`View in browser: ${personalLinks.viewInBrowserUrl}\n`);
+  });
+
+  it('takes URLs literally, even ones holding replacement patterns or quotes', async () => {
+    const edition = await renderEdition(fixedEdition, branding);
+    const odd = 'https://paperboy.example.org/u/$&$1?q="x"';
+    const mail = personalise(edition, { ...personalLinks, unsubscribeUrl: odd });
+    expect(mail.text).toContain(`Unsubscribe: ${odd}\n`);
+    expect(mail.html).toContain('href="https://paperboy.example.org/u/$&amp;$1?q&#x3D;&quot;x&quot;"');
+  });
+
+  it('leaves the shared edition untouched for the next reader', async () => {
+    const edition = await renderEdition(fixedEdition, branding);
+    const before = edition.html;
+    personalise(edition, personalLinks);
+    expect(edition.html).toBe(before);
+    expect(edition.html).toContain(MANAGE_URL_PLACEHOLDER);
+    expect(edition.html).toContain(VIEW_IN_BROWSER_URL_PLACEHOLDER);
+  });
+
+  it('refuses links that are not absolute http(s)', async () => {
+    const edition = await renderEdition(fixedEdition, branding);
+    expect(() => personalise(edition, { ...personalLinks, unsubscribeUrl: '/u/relative' })).toThrow(
+      RangeError,
+    );
+    expect(() => personalise(edition, { ...personalLinks, manageUrl: 'javascript:alert(1)' })).toThrow(
+      RangeError,
+    );
+  });
+});
