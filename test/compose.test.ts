@@ -22,7 +22,14 @@ const dockerfile = readFileSync(`${root}infra/Dockerfile`, 'utf8');
 
 describe('docker-compose.yml and the Dockerfile', () => {
   it('has the backing services and the three app services from one image', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['api', 'mailer', 'mailpit', 'postgres', 'redis', 'worker']);
+    expect(Object.keys(compose.services).sort()).toEqual([
+      'api',
+      'mailer',
+      'mailpit',
+      'postgres',
+      'redis',
+      'worker',
+    ]);
     for (const name of ['api', 'worker', 'mailer']) {
       const service = compose.services[name]!;
       expect(service.image).toBe('paperboy:latest');
@@ -54,6 +61,8 @@ describe('docker-compose.yml and the Dockerfile', () => {
   });
 
   it('keeps Redis from evicting queue keys', () => {
-    expect(compose.services.redis!.command).toEqual(expect.arrayContaining(['--maxmemory-policy', 'noeviction']));
+    expect(compose.services.redis!.command).toEqual(
+      expect.arrayContaining(['--maxmemory-policy', 'noeviction']),
+    );
   });
 });

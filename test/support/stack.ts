@@ -51,7 +51,7 @@ export async function startStack(
     ...options.env,
   });
   const api = await startApi(config);
-  const workers = [];
+  const workers: Stack['workers'] = [];
   for (let index = 0; index < (options.workers ?? 1); index += 1) workers.push(await startWorker(config));
   const mailer = await startMailer(config);
   const connection = createRedisConnection(config.redisUrl);

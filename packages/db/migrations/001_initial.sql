@@ -32,7 +32,7 @@ CREATE TABLE papers (
   ) STORED
 );
 CREATE INDEX papers_search ON papers USING gin (search);
-CREATE INDEX papers_recent ON papers ((coalesce(trending_date, first_seen_at::date)) DESC);
+CREATE INDEX papers_recent ON papers ((coalesce(trending_date, (first_seen_at AT TIME ZONE 'UTC')::date)) DESC);
 
 CREATE TABLE subscribers (
   id                   uuid PRIMARY KEY DEFAULT gen_random_uuid(),

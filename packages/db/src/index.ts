@@ -4,5 +4,12 @@ export { type MigrationResult, migrate } from './migrate.ts';
 export { type ImportSummary, importPapersJsonl } from './paper-import.ts';
 export * from './paper-selection.repository.ts';
 export * from './papers.repository.ts';
-export { createPool, ensureDatabase, inTransaction, type Pool, type PoolClient } from './pool.ts';
+export {
+  connectionConfig,
+  createPool,
+  ensureDatabase,
+  inTransaction,
+  type Pool,
+  type PoolClient,
+} from './pool.ts';
 export * from './subscribers.repository.ts';

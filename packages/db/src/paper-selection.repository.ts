@@ -1,6 +1,5 @@
-import type { PaperLinks } from '@paperboy/papers';
+import { type PaperLinks, trendingScoreSql } from '@paperboy/papers';
 import type { Pool, PoolClient } from './pool.ts';
-import { TRENDING_SCORE_SQL } from './trending-score.ts';
 
 export interface SelectedPaper {
   id: string;
@@ -33,10 +32,10 @@ WITH topics AS (
   SELECT topic, websearch_to_tsquery('english', topic) AS query FROM unnest($2::text[]) AS topic
 ),
 candidates AS (
-  SELECT p.*, ${TRENDING_SCORE_SQL} AS trending_score
+  SELECT p.*, ${trendingScoreSql('$6')} AS trending_score
   FROM papers p
   WHERE NOT p.withdrawn
-    AND coalesce(p.trending_date, p.first_seen_at::date) > $3::date - $4::int
+    AND coalesce(p.trending_date, (p.first_seen_at AT TIME ZONE 'UTC')::date) > $3::date - $4::int
     AND NOT EXISTS (SELECT 1 FROM delivery_papers dp WHERE dp.subscriber_id = $1 AND dp.paper_id = p.id)
 ),
 matches AS (

@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import pg from 'pg';
 
 export type Pool = pg.Pool;
@@ -8,8 +9,20 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
 // bigint counts (count(*)) are safe as numbers at our sizes.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
 
+/**
+ * A URL without a user means "as me", like psql. pg only looks at $USER for that, which
+ * service managers and CI runners often leave unset; the OS account is the dependable answer.
+ */
+export function connectionConfig(databaseUrl: string): pg.ClientConfig {
+  const url = new URL(databaseUrl);
+  // pg lets values parsed from the URL win over separate options, so the user goes into the URL.
+  if (!url.username)
+    url.username = encodeURIComponent(process.env.PGUSER || process.env.USER || userInfo().username);
+  return { connectionString: url.toString() };
+}
+
 export function createPool(databaseUrl: string, max = 10): Pool {
-  return new pg.Pool({ connectionString: databaseUrl, max });
+  return new pg.Pool({ ...connectionConfig(databaseUrl), max });
 }
 
 /** Runs fn in a transaction on one client; rolls back on any error. */
@@ -38,7 +51,7 @@ export async function ensureDatabase(databaseUrl: string): Promise<'created' | '
   if (!name) return 'exists';
   const admin = new URL(databaseUrl);
   admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
+  const client = new pg.Client(connectionConfig(admin.toString()));
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);

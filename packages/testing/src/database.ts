@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { connectionConfig } from '@paperboy/db';
 import pg from 'pg';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';
@@ -13,7 +14,7 @@ export interface TestSchema {
 /** A fresh schema per test file, so files run in parallel against one database without touching each other. */
 export async function createTestSchema(label: string): Promise<TestSchema> {
   const name = `t_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  const admin = new pg.Client(connectionConfig(TEST_DATABASE_URL));
   await admin.connect();
   await admin.query(`CREATE SCHEMA ${admin.escapeIdentifier(name)}`);
   await admin.end();
@@ -23,7 +24,7 @@ export async function createTestSchema(label: string): Promise<TestSchema> {
     name,
     url: url.toString(),
     async drop() {
-      const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      const client = new pg.Client(connectionConfig(TEST_DATABASE_URL));
       await client.connect();
       await client.query(`DROP SCHEMA IF EXISTS ${client.escapeIdentifier(name)} CASCADE`);
       await client.end();

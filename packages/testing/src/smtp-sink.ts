@@ -7,6 +7,8 @@ export interface ReceivedMail {
   envelopeTo: string[];
   raw: Buffer;
   parsed: ParsedMail;
+  /** A header exactly as sent (mailparser folds List-* headers into a structure of its own). */
+  header(name: string): string | undefined;
 }
 
 export interface SmtpSink {
@@ -50,11 +52,19 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', async () => {
         const raw = Buffer.concat(chunks);
+        const parsed = await simpleParser(raw);
         messages.push({
           envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           envelopeTo: session.envelope.rcptTo.map((rcpt) => rcpt.address),
           raw,
-          parsed: await simpleParser(raw),
+          parsed,
+          header(name) {
+            const line = parsed.headerLines.find((header) => header.key === name.toLowerCase())?.line;
+            return line
+              ?.slice(line.indexOf(':') + 1)
+              .replace(/\r?\n\s+/g, ' ')
+              .trim();
+          },
         });
         for (const wake of waiters) wake();
         callback();

@@ -26,6 +26,8 @@ export async function buildApp(deps: ApiDeps, logger: Logger): Promise<App> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 64 * 1024,
+    // Link tokens travel in the path and are longer than fastify's default 100-character limit.
+    routerOptions: { maxParamLength: 600 },
     trustProxy: true,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),

@@ -9,7 +9,7 @@ import {
   saveEdition,
   selectPapersForReader,
 } from '@paperboy/db';
-import { digestTemplateVersion, type EditionInput, editionKey, renderEdition } from '@paperboy/digest';
+import { type EditionInput, editionKey, renderEdition, templateVersion } from '@paperboy/digest';
 import { enqueue } from '@paperboy/queue';
 import type { WorkerDeps } from './deps.ts';
 
@@ -62,7 +62,7 @@ export async function composeDigest(deps: WorkerDeps, deliveryId: string): Promi
       await saveEdition(client, {
         id: editionId,
         editionDate: delivery.localDate,
-        templateVersion: digestTemplateVersion(),
+        templateVersion: templateVersion('digest'),
         subject: mail.subject,
         html: mail.html,
         text: mail.text,

@@ -22,7 +22,8 @@ export async function planDigests(deps: WorkerDeps, data: JobData<'plan'>): Prom
     created.map((deliveryId) => ({ name: 'compose' as const, data: { deliveryId }, jobId: deliveryId })),
   );
   // Postgres is the source of truth: anything the ledger says is unfinished gets its job back.
-  const stalled = await findStalledDeliveries(deps.pool, now, STALLED_AFTER_SECONDS);
+  // Staleness is measured against the real clock, whatever moment the plan is for.
+  const stalled = await findStalledDeliveries(deps.pool, new Date(), STALLED_AFTER_SECONDS);
   await enqueueBulk(
     deps.queues,
     stalled
