@@ -152,3 +152,29 @@ describe('personalise', () => {
     );
   });
 });
+
+/** Visible words of an HTML body: what a content filter compares with the text part. */
+function htmlWords(html: string): Set<string> {
+  const body = html
+    .slice(html.indexOf('>', html.indexOf('<body')) + 1)
+    .replace(/<div style="display:none[^>]*>[^<]*<\/div>/, '')
+    .replace(/<!--[\s\S]*?-->/g, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&(amp|lt|gt|quot|#x27|#x3D|#x60);/g, ' ');
+  return words(body);
+}
+
+function words(text: string): Set<string> {
+  return new Set(text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+}
+
+describe('the two parts of a digest', () => {
+  it('carry the same words', async () => {
+    const mail = personalise(await renderEdition(fixedEdition, branding), personalLinks);
+    const inHtml = htmlWords(mail.html);
+    // URLs are link targets in HTML but spelled out in text, so they are left out of the comparison.
+    const inText = words(mail.text.replace(/https:\/\/\S+/g, ' '));
+    expect([...inText].filter((word) => !inHtml.has(word))).toEqual([]);
+    expect([...inHtml].filter((word) => !inText.has(word))).toEqual([]);
+  });
+});
