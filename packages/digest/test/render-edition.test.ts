@@ -10,6 +10,9 @@ import {
 import { branding, fixedEdition, makePaper, personalLinks } from './fixtures.ts';
 
 const placeholders = Object.values(PERSONAL_LINK_PLACEHOLDERS);
+/** Numeric character references back to characters: the HTML writes everything non-ASCII as one. */
+const decodeNumeric = (html: string): string =>
+  html.replace(/&#(\d+);/g, (_match, code: string) => String.fromCodePoint(Number(code)));
 const hrefs = (html: string): string[] =>
   [...html.matchAll(/href="([^"]*)"/g)].map((match) => match[1] ?? '');
 
@@ -35,7 +38,7 @@ describe('renderEdition', () => {
   });
 
   it('shows the date, the count and every paper with its parts', async () => {
-    const { html } = await renderEdition(fixedEdition, branding);
+    const html = decodeNumeric((await renderEdition(fixedEdition, branding)).html);
     expect(html).toContain('Saturday, 28 November 2026');
     expect(html).toContain('3 trending papers');
     expect(html).toContain('A. Vaswani, N. Shazeer, N. Parmar, … +3');
@@ -45,6 +48,14 @@ describe('renderEdition', () => {
     expect(html).toContain('>Hugging Face</a>');
     // The third paper has no links at all: its title is plain text and it has no links row.
     expect(html).not.toMatch(/<a [^>]*>Notes on/);
+  });
+
+  it('writes the HTML in ASCII, with other characters as character references', async () => {
+    const paper = makePaper({ title: 'Łukasz’s naïve 模型 study 🚀', authors: ['Łukasz Kaiser'] });
+    const { html, text } = await renderEdition({ date: '2026-11-28', papers: [paper] }, branding);
+    expect(html).toMatch(/^\p{ASCII}*$/u);
+    expect(html).toContain('&#321;ukasz&#8217;s na&#239;ve &#27169;&#22411; study &#128640;');
+    expect(text).toContain('Łukasz’s naïve 模型 study 🚀');
   });
 
   it('leaves out badges whose count is unknown', async () => {
@@ -161,7 +172,7 @@ function htmlWords(html: string): Set<string> {
     .replace(/<!--[\s\S]*?-->/g, ' ')
     .replace(/<[^>]+>/g, ' ')
     .replace(/&(amp|lt|gt|quot|#x27|#x3D|#x60);/g, ' ');
-  return words(body);
+  return words(decodeNumeric(body));
 }
 
 function words(text: string): Set<string> {
