@@ -41,7 +41,7 @@ describe('renderEdition', () => {
     const html = decodeNumeric((await renderEdition(fixedEdition, branding)).html);
     expect(html).toContain('Saturday, 28 November 2026');
     expect(html).toContain('3 trending papers');
-    expect(html).toContain('A. Vaswani, N. Shazeer, N. Parmar, … +3');
+    expect(html).toContain('A. Vaswani, N. Shazeer, N. Parmar, …\u00a0+3');
     expect(html).toContain('1,234 upvotes');
     expect(html).toContain('2,345 GitHub stars');
     expect(html).toContain('Matched: mixture of experts, language models');
