@@ -58,6 +58,21 @@ describe('renderEdition', () => {
     expect(text).toContain('Łukasz’s naïve 模型 study 🚀');
   });
 
+  it('shows a paper the sources know almost nothing about without empty parts', async () => {
+    const bare = makePaper({
+      title: ' ',
+      authors: [],
+      abstract: '',
+      links: {},
+      upvotes: null,
+      comments: null,
+    });
+    const mail = await renderEdition({ date: '2026-11-28', papers: [bare] }, branding);
+    expect(mail.subject).toBe('1 trending paper: Untitled paper');
+    expect(mail.html).not.toMatch(/<p[^>]*>\s*<\/p>/);
+    expect(mail.text).toContain('1. Untitled paper\n\n----');
+  });
+
   it('leaves out badges whose count is unknown', async () => {
     const paper = makePaper({ upvotes: 7, comments: null, githubStars: null });
     const mail = await renderEdition({ date: '2026-11-28', papers: [paper] }, branding);
