@@ -42,5 +42,6 @@ function initialsOf(givenName: string): string {
 export function shortenAuthors(authors: readonly string[], shown = 3): string {
   const names = authors.map(shortenName).filter((name) => name.length > 0);
   if (names.length <= shown + 1) return names.join(', ');
-  return `${names.slice(0, shown).join(', ')}, … +${names.length - shown}`;
+  // A no-break space keeps "… +11" together when the line wraps.
+  return `${names.slice(0, shown).join(', ')}, …\u00a0+${names.length - shown}`;
 }

@@ -35,11 +35,14 @@ export interface DigestView {
   footer: FooterView;
 }
 
+/** Sources occasionally drop a title; a bare number followed by an empty link reads as a bug. */
+const UNTITLED = 'Untitled paper';
+
 function paperView(paper: DigestPaper, index: number): PaperView {
   const topics = paper.matchedTopics.map(cleanText).filter((topic) => topic.length > 0);
   return {
     number: index + 1,
-    title: cleanText(paper.title),
+    title: cleanText(paper.title) || UNTITLED,
     titleUrl: titleUrl(paper.links),
     authors: shortenAuthors(paper.authors),
     badges: paperBadges(paper),
@@ -55,7 +58,7 @@ export function digestView(input: EditionInput, branding: Branding): DigestView 
   if (first === undefined) throw new RangeError('An edition needs at least one paper');
   const count = input.papers.length;
   return {
-    subject: digestSubject(count, first.title),
+    subject: digestSubject(count, cleanText(first.title) || UNTITLED),
     preview: digestPreview(input.papers.map((paper) => paper.title)),
     homeUrl: branding.publicBaseUrl,
     countLabel: `${count} trending ${count === 1 ? 'paper' : 'papers'}`,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import mjml2html from 'mjml';
+import { asciiHtml } from './ascii-html.ts';
 import { leanHtml } from './lean-html.ts';
 
 export type TemplateName = 'digest' | 'confirmation' | 'welcome';
@@ -63,7 +64,8 @@ async function compile(name: TemplateName): Promise<Handlebars.TemplateDelegate<
     throw new Error(`MJML template ${name} is invalid: ${details}`);
   }
   // strict: a view missing a field the template reads is a bug, so fail instead of printing nothing.
-  return handlebars.compile(leanHtml(result.html), { strict: true });
+  const fill = handlebars.compile(leanHtml(result.html), { strict: true });
+  return (view, options) => asciiHtml(fill(view, options));
 }
 
 /**

@@ -23,7 +23,7 @@ describe('shortenAuthors', () => {
   const names = ['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'Edsger Dijkstra', 'Barbara Liskov'];
 
   it('shows three names then how many more', () => {
-    expect(shortenAuthors(names)).toBe('A. Lovelace, A. Turing, G. Hopper, … +2');
+    expect(shortenAuthors(names)).toBe('A. Lovelace, A. Turing, G. Hopper, …\u00a0+2');
   });
 
   it('shows a fourth name rather than "+1"', () => {

@@ -132,7 +132,7 @@ export function largestEdition(paperCount = 25): EditionInput {
         title: longTitle(index + 1),
         authors: Array.from(
           { length: 14 },
-          (_, author) => `Firstname${author} Middle Lastname-Family${author}`,
+          (_, author) => `${String.fromCharCode(65 + author)}lexandra Maria Kowalczyk-Lewandowska`,
         ),
         abstract: longAbstract(index),
         aiSummary: null,

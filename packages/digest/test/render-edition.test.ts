@@ -10,6 +10,9 @@ import {
 import { branding, fixedEdition, makePaper, personalLinks } from './fixtures.ts';
 
 const placeholders = Object.values(PERSONAL_LINK_PLACEHOLDERS);
+/** Numeric character references back to characters: the HTML writes everything non-ASCII as one. */
+const decodeNumeric = (html: string): string =>
+  html.replace(/&#(\d+);/g, (_match, code: string) => String.fromCodePoint(Number(code)));
 const hrefs = (html: string): string[] =>
   [...html.matchAll(/href="([^"]*)"/g)].map((match) => match[1] ?? '');
 
@@ -35,16 +38,39 @@ describe('renderEdition', () => {
   });
 
   it('shows the date, the count and every paper with its parts', async () => {
-    const { html } = await renderEdition(fixedEdition, branding);
+    const html = decodeNumeric((await renderEdition(fixedEdition, branding)).html);
     expect(html).toContain('Saturday, 28 November 2026');
     expect(html).toContain('3 trending papers');
-    expect(html).toContain('A. Vaswani, N. Shazeer, N. Parmar, … +3');
+    expect(html).toContain('A. Vaswani, N. Shazeer, N. Parmar, …\u00a0+3');
     expect(html).toContain('1,234 upvotes');
     expect(html).toContain('2,345 GitHub stars');
     expect(html).toContain('Matched: mixture of experts, language models');
     expect(html).toContain('>Hugging Face</a>');
     // The third paper has no links at all: its title is plain text and it has no links row.
     expect(html).not.toMatch(/<a [^>]*>Notes on/);
+  });
+
+  it('writes the HTML in ASCII, with other characters as character references', async () => {
+    const paper = makePaper({ title: 'Łukasz’s naïve 模型 study 🚀', authors: ['Łukasz Kaiser'] });
+    const { html, text } = await renderEdition({ date: '2026-11-28', papers: [paper] }, branding);
+    expect(html).toMatch(/^\p{ASCII}*$/u);
+    expect(html).toContain('&#321;ukasz&#8217;s na&#239;ve &#27169;&#22411; study &#128640;');
+    expect(text).toContain('Łukasz’s naïve 模型 study 🚀');
+  });
+
+  it('shows a paper the sources know almost nothing about without empty parts', async () => {
+    const bare = makePaper({
+      title: ' ',
+      authors: [],
+      abstract: '',
+      links: {},
+      upvotes: null,
+      comments: null,
+    });
+    const mail = await renderEdition({ date: '2026-11-28', papers: [bare] }, branding);
+    expect(mail.subject).toBe('1 trending paper: Untitled paper');
+    expect(mail.html).not.toMatch(/<p[^>]*>\s*<\/p>/);
+    expect(mail.text).toContain('1. Untitled paper\n\n----');
   });
 
   it('leaves out badges whose count is unknown', async () => {
@@ -150,5 +176,31 @@ describe('personalise', () => {
     expect(() => personalise(edition, { ...personalLinks, manageUrl: 'javascript:alert(1)' })).toThrow(
       RangeError,
     );
+  });
+});
+
+/** Visible words of an HTML body: what a content filter compares with the text part. */
+function htmlWords(html: string): Set<string> {
+  const body = html
+    .slice(html.indexOf('>', html.indexOf('<body')) + 1)
+    .replace(/<div style="display:none[^>]*>[^<]*<\/div>/, '')
+    .replace(/<!--[\s\S]*?-->/g, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&(amp|lt|gt|quot|#x27|#x3D|#x60);/g, ' ');
+  return words(decodeNumeric(body));
+}
+
+function words(text: string): Set<string> {
+  return new Set(text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+}
+
+describe('the two parts of a digest', () => {
+  it('carry the same words', async () => {
+    const mail = personalise(await renderEdition(fixedEdition, branding), personalLinks);
+    const inHtml = htmlWords(mail.html);
+    // URLs are link targets in HTML but spelled out in text, so they are left out of the comparison.
+    const inText = words(mail.text.replace(/https:\/\/\S+/g, ' '));
+    expect([...inText].filter((word) => !inHtml.has(word))).toEqual([]);
+    expect([...inHtml].filter((word) => !inText.has(word))).toEqual([]);
   });
 });
