@@ -56,10 +56,8 @@ export async function startStack(
   const mailer = await startMailer(config);
   const connection = createRedisConnection(config.redisUrl);
   const queues = createQueues(connection, config.queuePrefix);
-  const events = new QueueEvents(Queues.digest, {
-    connection: createRedisConnection(config.redisUrl),
-    prefix: config.queuePrefix,
-  });
+  const eventsConnection = createRedisConnection(config.redisUrl);
+  const events = new QueueEvents(Queues.digest, { connection: eventsConnection, prefix: config.queuePrefix });
   await events.waitUntilReady();
   let planCount = 0;
 
@@ -79,6 +77,7 @@ export async function startStack(
     },
     async close() {
       await events.close();
+      eventsConnection.disconnect();
       await Promise.all(Object.values(queues).map((queue) => queue.close()));
       await connection.quit();
       await api.close();

@@ -1,6 +1,5 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { ARTIFACTS_DIR, launchBrowser } from '@paperboy/testing';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   personalise,
@@ -12,8 +11,7 @@ import {
 import { branding, fixedEdition, makePaper, personalLinks } from './fixtures.ts';
 import { READABILITY_PROBLEMS, SCROLL_WIDTH, UNSUBSCRIBE_DISPLAY } from './page-checks.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/', import.meta.url));
+const ARTIFACTS = ARTIFACTS_DIR;
 const WIDTHS = [375, 1200] as const;
 
 /** The fixed edition plus a paper made to break layouts: unbreakable words and long URLs. */
@@ -30,20 +28,7 @@ let confirmation: RenderedMail;
 let welcome: RenderedMail;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchBrowser();
   const edition = { ...fixedEdition, papers: [...fixedEdition.papers, stressPaper] };
   digest = personalise(await renderEdition(edition, branding), personalLinks);
   confirmation = await renderConfirmation(
@@ -80,7 +65,7 @@ const mails = (): Array<[string, RenderedMail]> => [
   ['welcome', welcome],
 ];
 
-describe.skipIf(!existsSync(CHROMIUM))('mails in headless Chromium', () => {
+describe('mails in headless Chromium', () => {
   for (const width of WIDTHS) {
     it(`digest at ${width}px: no sideways scrolling, absolute links, visible unsubscribe`, async () => {
       const page = await open(digest.html, width);

@@ -1,8 +1,4 @@
 import { parseArgs } from 'node:util';
-import { digestRunNow } from './commands/digest-run-now.ts';
-import { runMigrate } from './commands/migrate.ts';
-import { papersImport } from './commands/papers-import.ts';
-import { startAll } from './commands/start.ts';
 
 const USAGE = `usage: paperboy <command>
 
@@ -24,11 +20,15 @@ async function run(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return positionals.length === 0 && !values.help ? 2 : 0;
   }
-  if (command === 'start') return startAll();
-  if (command === 'migrate') return runMigrate();
-  if (positionals[0] === 'papers' && positionals[1] === 'import' && positionals[2])
-    return papersImport(positionals[2]);
-  if (command === 'digest run-now') return digestRunNow({ wait: !values['no-wait'] });
+  // Each command loads only what it needs: BullMQ and friends take seconds to import on a busy machine.
+  if (command === 'start') return (await import('./commands/start.ts')).startAll();
+  if (command === 'migrate') return (await import('./commands/migrate.ts')).runMigrate();
+  if (positionals[0] === 'papers' && positionals[1] === 'import' && positionals[2]) {
+    return (await import('./commands/papers-import.ts')).papersImport(positionals[2]);
+  }
+  if (command === 'digest run-now') {
+    return (await import('./commands/digest-run-now.ts')).digestRunNow({ wait: !values['no-wait'] });
+  }
   process.stderr.write(`paperboy: unknown command "${command}"\n\n${USAGE}\n`);
   return 2;
 }

@@ -29,8 +29,10 @@ export async function startMailer(
   const metrics = createMailerMetrics();
   const deps: MailerDeps = { config, pool, transport, editions: new EditionCache(pool), logger, metrics };
 
+  // BullMQ leaves a connection it was given open on close(), so the worker keeps a handle to close it.
+  const workerConnection = createRedisConnection(config.redisUrl);
   const emailWorker = new Worker(Queues.email, createEmailProcessor(deps), {
-    connection: createRedisConnection(config.redisUrl),
+    connection: workerConnection,
     prefix: config.queuePrefix,
     concurrency: config.mailerConcurrency,
   });
@@ -58,6 +60,7 @@ export async function startMailer(
     /** Stops taking jobs, lets in-flight sends finish, then closes SMTP and Postgres. */
     async close() {
       await emailWorker.close();
+      workerConnection.disconnect();
       await opsServer.close();
       transport.close();
       await pool.end();

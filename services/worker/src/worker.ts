@@ -37,8 +37,10 @@ export async function startWorker(
     { name: 'plan', data: { ignoreSendHour: false } },
   );
 
+  // BullMQ leaves a connection it was given open on close(), so the worker keeps a handle to close it.
+  const workerConnection = createRedisConnection(config.redisUrl);
   const digestWorker = new Worker(Queues.digest, createDigestProcessor(deps), {
-    connection: createRedisConnection(config.redisUrl),
+    connection: workerConnection,
     prefix: config.queuePrefix,
     concurrency: config.workerConcurrency,
   });
@@ -62,6 +64,7 @@ export async function startWorker(
     opsServer,
     async close() {
       await digestWorker.close();
+      workerConnection.disconnect();
       await opsServer.close();
       await closeQueues(queues);
       await connection.quit();

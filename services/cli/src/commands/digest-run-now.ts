@@ -19,10 +19,9 @@ export async function digestRunNow(options: { wait: boolean }): Promise<number> 
   const pool = await openStore(config);
   const connection = createRedisConnection(config.redisUrl);
   const queues = createQueues(connection, config.queuePrefix);
-  const events = new QueueEvents(Queues.digest, {
-    connection: createRedisConnection(config.redisUrl),
-    prefix: config.queuePrefix,
-  });
+  // QueueEvents blocks on its own connection; BullMQ leaves a connection it was given open, so we close it.
+  const eventsConnection = createRedisConnection(config.redisUrl);
+  const events = new QueueEvents(Queues.digest, { connection: eventsConnection, prefix: config.queuePrefix });
   try {
     const since = (await pool.query<{ now: Date }>('SELECT now() AS now')).rows[0]!.now;
     const jobId = `run-now-${Date.now()}`;
@@ -57,6 +56,7 @@ export async function digestRunNow(options: { wait: boolean }): Promise<number> 
     return counts.failed > 0 || counts.planned + counts.composed > 0 ? 1 : 0;
   } finally {
     await events.close();
+    eventsConnection.disconnect();
     await closeQueues(queues);
     await connection.quit();
     await pool.end();
