@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isDigest, isWelcome } from './support/mail-kinds.ts';
 import { type Stack, startStack } from './support/stack.ts';
 
 function linkIn(text: string, path: string): string {
@@ -38,9 +39,13 @@ describe('the daily path: sign up, confirm, get today’s digest, leave', () => 
     expect(await confirmPage.text()).toContain('<form method="post"');
     const confirmed = await fetch(stack.local(confirmLink), { method: 'POST' });
     expect(confirmed.status).toBe(200);
+    const [welcome] = await stack.sink.waitFor(isWelcome);
+    expect(welcome!.parsed.text).toContain('/manage/');
+    // A second click on the same link confirms nothing new and sends no second welcome.
+    expect((await fetch(stack.local(confirmLink), { method: 'POST' })).status).toBe(200);
 
     expect(await stack.plan(today)).toMatchObject({ planned: 1 });
-    const [digest] = await stack.sink.waitFor((mail) => mail.header('list-unsubscribe') !== undefined);
+    const [digest] = await stack.sink.waitFor(isDigest);
     const parsed = digest!.parsed;
     expect(parsed.subject).toMatch(/^\d+ trending papers?: /);
     expect(parsed.text).toContain('1. ');
@@ -70,7 +75,7 @@ describe('the daily path: sign up, confirm, get today’s digest, leave', () => 
   });
 
   it('puts the selected papers’ titles in both the HTML and the text part', async () => {
-    const digest = stack.sink.messages.find((mail) => mail.header('list-unsubscribe') !== undefined)!;
+    const digest = stack.sink.messages.find(isDigest)!;
     const { rows } = await stack.api.deps.pool.query<{ title: string }>(
       'SELECT p.title FROM delivery_papers dp JOIN papers p ON p.id = dp.paper_id ORDER BY dp.position',
     );

@@ -1,5 +1,6 @@
 import { emailHash } from '@paperboy/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isDigest } from './support/mail-kinds.ts';
 import { type Stack, startStack } from './support/stack.ts';
 
 const READERS = 25;
@@ -27,14 +28,9 @@ describe('exactly one digest per reader per day', () => {
     const again = await stack.plan(new Date(morning.getTime() + 60 * 60 * 1000));
     expect(again.planned).toBe(0);
 
-    const digests = await stack.sink.waitFor(
-      (mail) => mail.header('list-unsubscribe') !== undefined,
-      READERS,
-    );
+    const digests = await stack.sink.waitFor(isDigest, READERS);
     await new Promise((resolve) => setTimeout(resolve, 500)); // give a duplicate, if any, time to arrive
-    const recipients = stack.sink.messages
-      .filter((mail) => mail.header('list-unsubscribe') !== undefined)
-      .flatMap((mail) => mail.envelopeTo);
+    const recipients = stack.sink.messages.filter(isDigest).flatMap((mail) => mail.envelopeTo);
     expect(digests.length).toBe(READERS);
     expect(new Set(recipients).size).toBe(READERS);
     expect(recipients.length).toBe(READERS);

@@ -19,7 +19,7 @@ export interface Stack {
   sink: SmtpSink;
   api: Awaited<ReturnType<typeof startApi>>;
   workers: Awaited<ReturnType<typeof startWorker>>[];
-  mailer: Awaited<ReturnType<typeof startMailer>>;
+  mailer: Awaited<ReturnType<typeof startMailer>> | null;
   /** Turns a link from a mail (on PUBLIC_BASE_URL) into the test api's real address. */
   local(url: string): string;
   /** Runs a plan job through the worker as if it were `runAt`, and waits for it. */
@@ -30,7 +30,7 @@ export interface Stack {
 /** The three services in-process, wired exactly as their main.ts wires them, on an isolated schema and prefix. */
 export async function startStack(
   label: string,
-  options: { workers?: number; env?: Record<string, string> } = {},
+  options: { workers?: number; mailer?: boolean; env?: Record<string, string> } = {},
 ): Promise<Stack> {
   const schema = await createTestSchema(label);
   const queuePrefix = createTestQueuePrefix(label);
@@ -53,7 +53,7 @@ export async function startStack(
   const api = await startApi(config);
   const workers: Stack['workers'] = [];
   for (let index = 0; index < (options.workers ?? 1); index += 1) workers.push(await startWorker(config));
-  const mailer = await startMailer(config);
+  const mailer = options.mailer === false ? null : await startMailer(config);
   const connection = createRedisConnection(config.redisUrl);
   const queues = createQueues(connection, config.queuePrefix);
   const eventsConnection = createRedisConnection(config.redisUrl);
@@ -82,7 +82,7 @@ export async function startStack(
       await connection.quit();
       await api.close();
       for (const worker of workers) await worker.close();
-      await mailer.close();
+      await mailer?.close();
       await sink.close();
       await queuePrefix.remove();
       await schema.drop();

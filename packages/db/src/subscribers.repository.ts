@@ -121,8 +121,10 @@ export async function confirmSubscriber(
   pool: Pool,
   id: string,
   tokenVersion: number,
-): Promise<Subscriber | null> {
-  const result = await pool.query<Subscriber>(
+): Promise<(Subscriber & { newlyActive: boolean }) | null> {
+  // The outer SELECT sees the row as it was before the UPDATE (one snapshot per statement), which
+  // tells a first confirmation (welcome mail) from a repeated click.
+  const result = await pool.query<Subscriber & { newlyActive: boolean }>(
     `WITH confirmed AS (
        UPDATE subscribers SET status = 'active', confirmed_at = coalesce(confirmed_at, now()), updated_at = now()
        WHERE id = $1 AND token_version = $2 AND status IN ('pending', 'active')
@@ -130,7 +132,8 @@ export async function confirmSubscriber(
      ), lifted AS (
        DELETE FROM suppressions WHERE email_hash IN (SELECT email_hash FROM confirmed)
      )
-     SELECT ${COLUMNS} FROM confirmed`,
+     SELECT ${COLUMNS}, (SELECT s.status FROM subscribers s WHERE s.id = $1) = 'pending' AS "newlyActive"
+     FROM confirmed`,
     [id, tokenVersion],
   );
   return result.rows[0] ?? null;

@@ -3,6 +3,7 @@ import { type Job, UnrecoverableError } from 'bullmq';
 import type { MailerDeps } from './deps.ts';
 import { sendConfirmation } from './send-confirmation.handler.ts';
 import { sendDigest } from './send-digest.handler.ts';
+import { sendWelcome } from './send-welcome.handler.ts';
 
 /** The email queue's consumer: one case per job name; anything else fails loudly. */
 export function createEmailProcessor(deps: MailerDeps) {
@@ -33,6 +34,8 @@ function route(deps: MailerDeps, job: Job) {
       });
     case 'send-confirmation':
       return sendConfirmation(deps, parseJob('send-confirmation', job.data).subscriberId);
+    case 'send-welcome':
+      return sendWelcome(deps, parseJob('send-welcome', job.data).subscriberId);
     default:
       throw new UnrecoverableError(`the email queue has no job named "${job.name}"`);
   }

@@ -53,6 +53,9 @@ export async function composeDigest(deps: WorkerDeps, deliveryId: string): Promi
       papers: papers.map(({ trendingScore: _score, ...paper }) => paper),
     };
     const editionId = editionKey(input);
+    // Readers sharing an edition are composed concurrently; this lock (released at commit) lets one
+    // of them render it and the others find it stored, instead of all rendering and one insert winning.
+    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [editionId]);
     const rendered = !(await editionExists(client, editionId));
     if (rendered) {
       const mail = await renderEdition(input, {

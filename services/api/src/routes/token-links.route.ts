@@ -1,5 +1,6 @@
 import { confirmSubscriber, unsubscribe } from '@paperboy/db';
 import { personalUrl, type TokenPurpose, verifyToken } from '@paperboy/links';
+import { enqueue } from '@paperboy/queue';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { App } from '../app.ts';
@@ -44,6 +45,9 @@ export function tokenLinkRoutes(app: App, deps: ApiDeps): void {
     if (!check.ok) return sendPage(reply, 400, invalidLinkPage());
     const subscriber = await confirmSubscriber(deps.pool, check.claims.subscriberId, check.claims.version);
     if (!subscriber) return sendPage(reply, 400, invalidLinkPage());
+    if (subscriber.newlyActive) {
+      await enqueue(deps.queues, { name: 'send-welcome', data: { subscriberId: subscriber.id } });
+    }
     const settings = { publicBaseUrl: deps.config.publicBaseUrl, tokenSecret: deps.config.tokenSecret };
     return sendPage(reply, 200, confirmedPage(personalUrl(settings, 'manage', subscriber)));
   });
