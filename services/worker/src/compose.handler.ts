@@ -5,6 +5,7 @@ import {
   lockDelivery,
   markComposed,
   markSkipped,
+  type PoolClient,
   recordSelection,
   saveEdition,
   selectPapersForReader,
@@ -16,6 +17,16 @@ import type { WorkerDeps } from './deps.ts';
 export type ComposeResult =
   | { status: 'composed'; editionId: string; rendered: boolean }
   | { status: 'skipped'; reason: 'nothing-new' | 'not-active' | 'already-done' | 'gone' };
+
+/**
+ * Readers sharing a new edition are composed concurrently. The first takes a lock (released at its
+ * commit) and renders; the others wait for it and then find the edition stored, instead of all
+ * rendering and one insert winning. Returns whether the edition exists once the lock is ours.
+ */
+async function waitForConcurrentRender(client: PoolClient, editionId: string): Promise<boolean> {
+  await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [editionId]);
+  return editionExists(client, editionId);
+}
 
 /**
  * Picks a reader's papers, finds or renders the edition for that selection, and queues the send.
@@ -53,10 +64,8 @@ export async function composeDigest(deps: WorkerDeps, deliveryId: string): Promi
       papers: papers.map(({ trendingScore: _score, ...paper }) => paper),
     };
     const editionId = editionKey(input);
-    // Readers sharing an edition are composed concurrently; this lock (released at commit) lets one
-    // of them render it and the others find it stored, instead of all rendering and one insert winning.
-    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [editionId]);
-    const rendered = !(await editionExists(client, editionId));
+    const rendered =
+      !(await editionExists(client, editionId)) && !(await waitForConcurrentRender(client, editionId));
     if (rendered) {
       const mail = await renderEdition(input, {
         publicBaseUrl: deps.config.publicBaseUrl,
