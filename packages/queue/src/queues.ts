@@ -30,9 +30,21 @@ export const defaultJobOptions: Record<QueueName, JobsOptions> = {
 
 export type PaperboyQueues = Record<QueueName, Queue>;
 
-export function createQueues(connection: Redis, prefix: string): PaperboyQueues {
-  const make = (name: QueueName) =>
-    new Queue(name, { connection, prefix, defaultJobOptions: defaultJobOptions[name] });
+export interface QueueSettings {
+  /** How many times a mail is tried before it is recorded as failed (SEND_ATTEMPTS). */
+  emailAttempts?: number;
+}
+
+export function createQueues(
+  connection: Redis,
+  prefix: string,
+  settings: QueueSettings = {},
+): PaperboyQueues {
+  const options = (name: QueueName): JobsOptions =>
+    name === 'email' && settings.emailAttempts
+      ? { ...defaultJobOptions.email, attempts: settings.emailAttempts }
+      : defaultJobOptions[name];
+  const make = (name: QueueName) => new Queue(name, { connection, prefix, defaultJobOptions: options(name) });
   return { digest: make(Queues.digest), email: make(Queues.email), ingest: make(Queues.ingest) };
 }
 
@@ -66,7 +78,7 @@ export async function enqueueBulk<N extends JobName>(
       slice.map((job) => ({
         name: job.name,
         data: job.data,
-        opts: { ...defaultJobOptions[JobQueue[job.name]], ...job.options, jobId: job.jobId },
+        opts: { ...job.options, jobId: job.jobId },
       })),
     );
   }

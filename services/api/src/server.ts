@@ -15,7 +15,7 @@ export async function startApi(
   const pool = createPool(config.databaseUrl);
   await migrate(pool);
   const redis = createRedisConnection(config.redisUrl);
-  const queues = createQueues(redis, config.queuePrefix);
+  const queues = createQueues(redis, config.queuePrefix, { emailAttempts: config.sendAttempts });
   const deps: ApiDeps = { config, pool, redis, queues, metrics: createApiMetrics(queues) };
   const app = await buildApp(deps, logger);
   const address = await app.listen({ host: config.host, port: config.port });

@@ -24,7 +24,7 @@ export async function startWorker(
   const pool = createPool(config.databaseUrl);
   await migrate(pool);
   const connection = createRedisConnection(config.redisUrl);
-  const queues = createQueues(connection, config.queuePrefix);
+  const queues = createQueues(connection, config.queuePrefix, { emailAttempts: config.sendAttempts });
   const metrics = createWorkerMetrics();
   const deps: WorkerDeps = { config, pool, queues, logger, metrics };
 
