@@ -34,6 +34,7 @@ export interface Config {
   workerConcurrency: number;
   mailerConcurrency: number;
   sendAttempts: number;
+  sendBackoffMs: number;
   samplePapersFile: string;
   loadSampleWhenEmpty: boolean;
   hfApiUrl: string;
@@ -85,6 +86,7 @@ const spec: Spec = {
   workerConcurrency: { env: 'WORKER_CONCURRENCY', parse: integer(1, 100), default: '4' },
   mailerConcurrency: { env: 'MAILER_CONCURRENCY', parse: integer(1, 200), default: '10' },
   sendAttempts: { env: 'SEND_ATTEMPTS', parse: integer(1, 20), default: '5' },
+  sendBackoffMs: { env: 'SEND_BACKOFF_MS', parse: integer(100, 3_600_000), default: '5000' },
   samplePapersFile: { env: 'SAMPLE_PAPERS_FILE', parse: text, default: 'data/trending-papers-sample.jsonl' },
   loadSampleWhenEmpty: { env: 'LOAD_SAMPLE_WHEN_EMPTY', parse: boolean, default: 'true' },
   hfApiUrl: { env: 'HF_API_URL', parse: url('http:', 'https:'), default: 'https://huggingface.co' },

@@ -33,6 +33,8 @@ export type PaperboyQueues = Record<QueueName, Queue>;
 export interface QueueSettings {
   /** How many times a mail is tried before it is recorded as failed (SEND_ATTEMPTS). */
   emailAttempts?: number;
+  /** The first retry's delay; each further one doubles it (SEND_BACKOFF_MS). */
+  emailBackoffMs?: number;
 }
 
 export function createQueues(
@@ -40,10 +42,12 @@ export function createQueues(
   prefix: string,
   settings: QueueSettings = {},
 ): PaperboyQueues {
-  const options = (name: QueueName): JobsOptions =>
-    name === 'email' && settings.emailAttempts
-      ? { ...defaultJobOptions.email, attempts: settings.emailAttempts }
-      : defaultJobOptions[name];
+  const email: JobsOptions = {
+    ...defaultJobOptions.email,
+    attempts: settings.emailAttempts ?? defaultJobOptions.email.attempts,
+    backoff: { type: 'exponential', delay: settings.emailBackoffMs ?? 5_000 },
+  };
+  const options = (name: QueueName): JobsOptions => (name === 'email' ? email : defaultJobOptions[name]);
   const make = (name: QueueName) => new Queue(name, { connection, prefix, defaultJobOptions: options(name) });
   return { digest: make(Queues.digest), email: make(Queues.email), ingest: make(Queues.ingest) };
 }

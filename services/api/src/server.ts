@@ -15,7 +15,10 @@ export async function startApi(
   const pool = createPool(config.databaseUrl);
   await migrate(pool);
   const redis = createRedisConnection(config.redisUrl);
-  const queues = createQueues(redis, config.queuePrefix, { emailAttempts: config.sendAttempts });
+  const queues = createQueues(redis, config.queuePrefix, {
+    emailAttempts: config.sendAttempts,
+    emailBackoffMs: config.sendBackoffMs,
+  });
   const deps: ApiDeps = { config, pool, redis, queues, metrics: createApiMetrics(queues) };
   const app = await buildApp(deps, logger);
   const address = await app.listen({ host: config.host, port: config.port });

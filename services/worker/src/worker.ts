@@ -24,7 +24,10 @@ export async function startWorker(
   const pool = createPool(config.databaseUrl);
   await migrate(pool);
   const connection = createRedisConnection(config.redisUrl);
-  const queues = createQueues(connection, config.queuePrefix, { emailAttempts: config.sendAttempts });
+  const queues = createQueues(connection, config.queuePrefix, {
+    emailAttempts: config.sendAttempts,
+    emailBackoffMs: config.sendBackoffMs,
+  });
   const metrics = createWorkerMetrics();
   const deps: WorkerDeps = { config, pool, queues, logger, metrics };
 
