@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { digestRunNow } from './commands/digest-run-now.ts';
 import { runMigrate } from './commands/migrate.ts';
 import { papersImport } from './commands/papers-import.ts';
+import { papersIngest } from './commands/papers-ingest.ts';
+import { papersRuns } from './commands/papers-runs.ts';
 import { startAll } from './commands/start.ts';
 
 const USAGE = `usage: paperboy <command>
@@ -9,13 +11,22 @@ const USAGE = `usage: paperboy <command>
   start                      run api, worker and mailer together (what \`npm start\` does)
   migrate                    create the database if needed and apply migrations
   papers import FILE         load papers from a JSONL file (bundled sample or normalised export)
+  papers ingest --source hf|arxiv [--date YYYY-MM-DD]
+                             fetch papers now (hf: that UTC day, default yesterday; arxiv: newest)
+  papers runs [--limit N]    the latest ingest runs and what they stored, newest first
   digest run-now [--no-wait] plan everyone's digest now, whatever their send hour (still one a day)
 
 Configuration comes from environment variables; see the README.`;
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { 'no-wait': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+  options: {
+    'no-wait': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h' },
+    source: { type: 'string' },
+    date: { type: 'string' },
+    limit: { type: 'string' },
+  },
 });
 const command = positionals.join(' ');
 
@@ -28,6 +39,8 @@ async function run(): Promise<number> {
   if (command === 'migrate') return runMigrate();
   if (positionals[0] === 'papers' && positionals[1] === 'import' && positionals[2])
     return papersImport(positionals[2]);
+  if (command === 'papers ingest') return papersIngest({ source: values.source, date: values.date });
+  if (command === 'papers runs') return papersRuns({ limit: values.limit });
   if (command === 'digest run-now') return digestRunNow({ wait: !values['no-wait'] });
   process.stderr.write(`paperboy: unknown command "${command}"\n\n${USAGE}\n`);
   return 2;
