@@ -9,6 +9,7 @@ import type { ApiDeps } from './deps.ts';
 import { installErrorHandling } from './errors.ts';
 import { instrumentRequests } from './metrics.ts';
 import { healthRoutes } from './routes/health.route.ts';
+import { papersRoutes } from './routes/papers.route.ts';
 import { subscriptionsRoutes } from './routes/subscriptions.route.ts';
 import { tokenLinkRoutes } from './routes/token-links.route.ts';
 
@@ -56,5 +57,6 @@ export async function buildApp(deps: ApiDeps, logger: Logger): Promise<App> {
   healthRoutes(app, deps);
   subscriptionsRoutes(app, deps);
   tokenLinkRoutes(app, deps);
+  papersRoutes(app, deps);
   return app;
 }
