@@ -224,6 +224,7 @@ export async function ingestSource(
     error = failureOf(cause);
     if (error === null) {
       const message = cause instanceof Error ? cause.message : String(cause);
+      // Best effort: the database may be what failed, and then the original error is the one to see.
       await finishIngestRun(deps.pool, runId, {
         status: 'failed',
         ...counts,
