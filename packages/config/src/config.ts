@@ -1,4 +1,15 @@
-import { boolean, integer, list, mailbox, oneOf, secret, text, url } from './env-parsers.ts';
+import {
+  boolean,
+  cronOrNone,
+  integer,
+  list,
+  listOf,
+  mailbox,
+  oneOf,
+  secret,
+  text,
+  url,
+} from './env-parsers.ts';
 
 // Used only outside production so `npm start` works on a fresh machine; production refuses it.
 const DEV_TOKEN_SECRET = 'paperboy-development-secret-do-not-use-in-production';
@@ -40,6 +51,18 @@ export interface Config {
   hfApiUrl: string;
   arxivApiUrl: string;
   arxivCategories: string[];
+  /** Whether the worker schedules ingest jobs. Unset: on in production only, so tests and offline dev never reach out. */
+  ingestEnabled: boolean;
+  /** Which sources the schedules fetch; the CLI can fetch any of them regardless. */
+  ingestSources: ('hf' | 'arxiv')[];
+  /** Cron patterns, always in UTC. null turns that schedule off. */
+  ingestHfCron: string | null;
+  ingestRefreshCron: string | null;
+  ingestArxivCron: string | null;
+  ingestArxivMaxResults: number;
+  /** Per-request retries inside one ingest attempt; the BullMQ job retries on top. */
+  ingestFetchRetries: number;
+  ingestFetchTimeoutSeconds: number;
 }
 
 type Spec = { [K in keyof Config]: { env: string; parse: (raw: string) => Config[K]; default?: string } };
@@ -92,6 +115,18 @@ const spec: Spec = {
   hfApiUrl: { env: 'HF_API_URL', parse: url('http:', 'https:'), default: 'https://huggingface.co' },
   arxivApiUrl: { env: 'ARXIV_API_URL', parse: url('http:', 'https:'), default: 'http://export.arxiv.org' },
   arxivCategories: { env: 'ARXIV_CATEGORIES', parse: list, default: 'cs.LG,cs.CL,cs.CV,cs.AI' },
+  // No default: resolved from NODE_ENV in loadConfig.
+  ingestEnabled: { env: 'INGEST_ENABLED', parse: boolean },
+  ingestSources: { env: 'INGEST_SOURCES', parse: listOf('hf', 'arxiv'), default: 'hf' },
+  // Hugging Face's list for a UTC day is complete shortly after midnight UTC; upvotes keep coming
+  // for a day or two, hence the refresh just before the European morning digests.
+  ingestHfCron: { env: 'INGEST_HF_CRON', parse: cronOrNone, default: '15 0 * * *' },
+  ingestRefreshCron: { env: 'INGEST_REFRESH_CRON', parse: cronOrNone, default: '30 5 * * *' },
+  // arXiv announces around 00:00 UTC (Sunday to Thursday nights).
+  ingestArxivCron: { env: 'INGEST_ARXIV_CRON', parse: cronOrNone, default: '45 1 * * *' },
+  ingestArxivMaxResults: { env: 'INGEST_ARXIV_MAX_RESULTS', parse: integer(1, 2000), default: '200' },
+  ingestFetchRetries: { env: 'INGEST_FETCH_RETRIES', parse: integer(0, 10), default: '3' },
+  ingestFetchTimeoutSeconds: { env: 'INGEST_FETCH_TIMEOUT_SECONDS', parse: integer(1, 600), default: '30' },
 };
 
 export class ConfigError extends Error {
@@ -125,6 +160,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       problems.push('TOKEN_SECRET is required in production (32+ random characters)');
     else config.tokenSecret = DEV_TOKEN_SECRET;
   }
+  // Scheduled ingest reaches the internet; only production (e.g. docker compose) does that unasked.
+  if (config.ingestEnabled === null) config.ingestEnabled = config.nodeEnv === 'production';
   if (config.nodeEnv === 'production' && config.tokenSecret === DEV_TOKEN_SECRET) {
     problems.push('TOKEN_SECRET must not be the development default in production');
   }

@@ -61,3 +61,29 @@ export const mailbox: Parser<string> = (raw) => {
     throw new Error(`must be an address like "paperboy <digest@example.org>"`);
   return raw.trim();
 };
+
+/** A comma-separated list of known words; `none` (or nothing) is the empty list. */
+export function listOf<const T extends string>(...values: T[]): Parser<T[]> {
+  return (raw) => {
+    const items = raw.trim().toLowerCase() === 'none' ? [] : list(raw);
+    const unknown = items.filter((item) => !(values as string[]).includes(item));
+    if (unknown.length > 0)
+      throw new Error(`may only list ${values.join(', ')} (or none), got "${unknown.join(', ')}"`);
+    return [...new Set(items)] as T[];
+  };
+}
+
+// Minute, hour, day of month, month, day of week (an optional leading seconds field is allowed too).
+const CRON_FIELD =
+  /^(?:\*|[0-9A-Za-z]+(?:-[0-9A-Za-z]+)?)(?:\/\d+)?(?:,(?:\*|[0-9A-Za-z]+(?:-[0-9A-Za-z]+)?)(?:\/\d+)?)*$/;
+
+/** A cron pattern such as `15 0 * * *`, or `none`/`off` for null (that schedule is off). */
+export const cronOrNone: Parser<string | null> = (raw) => {
+  const trimmed = raw.trim();
+  if (/^(none|off)$/i.test(trimmed)) return null;
+  const fields = trimmed.split(/\s+/);
+  if ((fields.length !== 5 && fields.length !== 6) || !fields.every((field) => CRON_FIELD.test(field))) {
+    throw new Error(`must be a cron pattern like "15 0 * * *" (UTC) or none, got "${raw}"`);
+  }
+  return fields.join(' ');
+};

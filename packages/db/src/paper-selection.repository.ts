@@ -1,4 +1,5 @@
 import { type PaperLinks, trendingScoreSql } from '@paperboy/papers';
+import { topicMatchOrder, trendingOrder } from './paper-ranking.sql.ts';
 import type { Pool, PoolClient } from './pool.ts';
 
 export interface SelectedPaper {
@@ -24,31 +25,47 @@ export interface SelectionRequest {
   limit: number;
 }
 
-// Papers matching any of the reader's topics come first (best full-text match, then trending);
-// the rest of the digest is filled with general trending papers. Papers the reader already
-// received are excluded here and, as a last line, by UNIQUE (subscriber_id, paper_id).
+/*
+ * A reader's digest, in one statement:
+ * 1. Candidates: papers of the lookback window, not withdrawn, not already sent to this reader
+ *    (UNIQUE (subscriber_id, paper_id) in delivery_papers is the last line of defence).
+ * 2. Each topic (paperboy_topic_query: words or phrases) ranks its matches in the topic order
+ *    of paper-ranking.sql.ts. Topics take turns: every topic's best match comes before any
+ *    topic's second best, so one prolific topic cannot crowd out a reader's other interests.
+ *    A paper matching several topics takes its best place and ranks above single matches there.
+ * 3. Papers matching no topic fill the rest in the general trending order.
+ */
 const SELECT_SQL = `
 WITH topics AS (
-  SELECT topic, websearch_to_tsquery('english', topic) AS query FROM unnest($2::text[]) AS topic
+  SELECT topic, paperboy_topic_query(topic) AS query FROM unnest($2::text[]) AS topic
 ),
 candidates AS (
-  SELECT p.*, ${trendingScoreSql('$6')} AS trending_score
+  SELECT p.id, p.search, p.upvotes, ${trendingScoreSql('$6')} AS trending_score
   FROM papers p
   WHERE NOT p.withdrawn
     AND coalesce(p.trending_date, (p.first_seen_at AT TIME ZONE 'UTC')::date) > $3::date - $4::int
     AND NOT EXISTS (SELECT 1 FROM delivery_papers dp WHERE dp.subscriber_id = $1 AND dp.paper_id = p.id)
 ),
+hits AS (
+  SELECT c.id, t.topic, ts_rank(c.search, t.query) AS topic_rank,
+         row_number() OVER (
+           PARTITION BY t.topic
+           ORDER BY ${topicMatchOrder('ts_rank(c.search, t.query)', 'c.trending_score', 'c.upvotes', 'c.id')}
+         ) AS place
+  FROM candidates c JOIN topics t ON c.search @@ t.query
+),
 matches AS (
-  SELECT c.id,
-         coalesce(array_agg(t.topic ORDER BY t.topic) FILTER (WHERE t.topic IS NOT NULL), '{}') AS matched_topics,
-         max(ts_rank(c.search, t.query)) AS topic_rank
-  FROM candidates c LEFT JOIN topics t ON c.search @@ t.query
-  GROUP BY c.id
+  SELECT id, array_agg(topic ORDER BY topic) AS matched_topics, min(place) AS best_place,
+         sum(topic_rank) AS match_score
+  FROM hits GROUP BY id
 )
-SELECT c.id, c.title, c.authors, c.abstract, c.ai_summary, c.links, c.upvotes, c.comments, c.github_stars,
-       m.matched_topics, c.trending_score
-FROM candidates c JOIN matches m USING (id)
-ORDER BY (m.topic_rank IS NOT NULL) DESC, m.topic_rank DESC NULLS LAST, c.trending_score DESC, c.id
+SELECT p.id, p.title, p.authors, p.abstract, p.ai_summary, p.links, p.upvotes, p.comments, p.github_stars,
+       coalesce(m.matched_topics, '{}') AS matched_topics, c.trending_score
+FROM candidates c
+JOIN papers p USING (id)
+LEFT JOIN matches m USING (id)
+ORDER BY m.best_place NULLS LAST, m.match_score DESC NULLS LAST,
+         ${trendingOrder('c.trending_score', 'c.upvotes', 'c.id')}
 LIMIT $5`;
 
 interface SelectedRow {

@@ -16,6 +16,7 @@ export {
   normaliseGithubRepo,
   normaliseTitle,
   parseArxivId,
+  previousUtcDate,
   stripArxivVersion,
   titleId,
   utcDate,
@@ -44,6 +45,8 @@ export {
   fetchHfDailyPapers,
   HF_BASE_URL,
   HF_PAGE_LIMIT,
+  type HfDailyPage,
+  hfDailyPaperPages,
   parseHfDailyPapers,
 } from './sources/huggingface.ts';
 export { parseJsonlAuto, parsePapersJsonl, parseSampleJsonl, toPapersJsonl } from './sources/jsonl.ts';

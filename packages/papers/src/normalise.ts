@@ -128,6 +128,11 @@ export function utcDate(instant: Date): string {
   return instant.toISOString().slice(0, 10);
 }
 
+/** The UTC calendar day before an instant's: "yesterday" for a daily job, whatever the server's zone. */
+export function previousUtcDate(instant: Date): string {
+  return utcDate(new Date(instant.getTime() - 24 * 3_600_000));
+}
+
 /** A non-negative integer count, or null when the source did not give one. */
 export function normaliseCount(value: unknown): number | null {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return null;

@@ -1,4 +1,10 @@
-import { isIsoDate, normaliseAbstract, normaliseTimestamp, normaliseTitle } from './normalise.ts';
+import {
+  isIsoDate,
+  normaliseAbstract,
+  normaliseTimestamp,
+  normaliseTitle,
+  parseArxivId,
+} from './normalise.ts';
 import type { Paper, PaperLinks, PaperSource } from './paper.ts';
 
 const SOURCES: readonly PaperSource[] = ['huggingface', 'arxiv', 'sample', 'jsonl'];
@@ -79,5 +85,10 @@ export function validatePaper(value: unknown): Paper | string[] {
     sources: field('sources', isSources, ['jsonl'], `a non-empty list of ${SOURCES.join('|')}`),
     raw: value.raw ?? null,
   };
+  // The store keys papers by bare arXiv id so that sources meet in one row; a record whose id and
+  // arXiv id disagree would collide with that row's unique arxiv_id instead of merging into it.
+  if (paper.arxivId !== null && (parseArxivId(paper.arxivId) !== paper.arxivId || paper.arxivId !== id)) {
+    problems.push('arxivId must be a bare arXiv id (no version) equal to id');
+  }
   return problems.length > 0 ? problems : paper;
 }

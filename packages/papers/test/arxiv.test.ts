@@ -114,6 +114,46 @@ describe('fetchArxivListing against a local server', () => {
     });
   });
 
+  it('retries a 503 and a 429 with Retry-After through the limiter, then reads the feed', async () => {
+    server.respond((_request, response, hit) => {
+      if (hit === 0) response.writeHead(503).end('busy');
+      else if (hit === 1) response.writeHead(429, { 'retry-after': '0' }).end('slow down');
+      else response.end(twoEntries);
+    });
+    const batch = await fetchArxivListing({
+      baseUrl: server.baseUrl,
+      categories: ['cs.LG'],
+      limiter,
+      fetchOptions: { backoffMs: 5, maxBackoffMs: 20 },
+    });
+    expect(server.requests).toHaveLength(3);
+    expect(batch.papers).toHaveLength(2);
+  });
+
+  it('rejects a truncated feed as malformed XML without retrying it', async () => {
+    server.respond((_request, response) => response.end(twoEntries.slice(0, twoEntries.length / 2)));
+    await expect(
+      fetchArxivListing({ baseUrl: server.baseUrl, categories: ['cs.LG'], limiter }),
+    ).rejects.toMatchObject({ kind: 'malformed', retryable: false, message: expect.stringContaining('XML') });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('refuses a body over the size limit', async () => {
+    server.respond((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/atom+xml' });
+      for (let i = 0; i < 4; i++) response.write(twoEntries);
+      response.end();
+    });
+    await expect(
+      fetchArxivListing({
+        baseUrl: server.baseUrl,
+        categories: ['cs.LG'],
+        limiter,
+        fetchOptions: { maxBodyBytes: twoEntries.length * 2 },
+      }),
+    ).rejects.toMatchObject({ kind: 'too-large', retryable: false });
+  });
+
   it('rejects categories that would break the query', async () => {
     server.respond((_request, response) => response.end(twoEntries));
     await expect(

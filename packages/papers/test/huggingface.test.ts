@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FetchLogEvent, fetchHfDailyPapers, parseHfDailyPapers, SourceError } from '../src/index.ts';
+import {
+  type FetchLogEvent,
+  fetchHfDailyPapers,
+  hfDailyPaperPages,
+  parseHfDailyPapers,
+  SourceError,
+} from '../src/index.ts';
 import { type LocalServer, sendJson, startLocalServer } from './support/local-server.ts';
 
 const traps: unknown = JSON.parse(
@@ -214,6 +220,27 @@ describe('fetchHfDailyPapers against a local server', () => {
       retryable: false,
       message: expect.stringMatching(/daily_papers\?date=2025-09-08.*not valid JSON/),
     });
+  });
+
+  it('hands over each page before asking for the next, so a later failure cannot take it back', async () => {
+    const first = ids(100).map((id) => hfItem(id, 10));
+    server.respond((request, response) => {
+      if (request.url?.includes('p=0')) sendJson(response, first);
+      else response.writeHead(500).end('page 2 is broken');
+    });
+    const pages = hfDailyPaperPages({
+      baseUrl: server.baseUrl,
+      date: DAY,
+      fetchOptions: { ...fast, retries: 1 },
+    });
+    const page = await pages.next();
+    expect(page.done).toBe(false);
+    expect(page.value).toMatchObject({
+      page: 0,
+      url: `${server.baseUrl}/api/daily_papers?date=${DAY}&limit=100&p=0`,
+    });
+    expect(page.value?.papers).toHaveLength(100);
+    await expect(pages.next()).rejects.toMatchObject({ kind: 'http', status: 500, retryable: true });
   });
 
   it('refuses a day after today in UTC before asking', async () => {

@@ -78,6 +78,20 @@ describe('bad lines', () => {
     expect(batch.papers).toEqual([]);
     expect(batch.skipped[0]?.reason).toMatch(/upvotes must be.*sources must be/);
   });
+
+  it('skips a record whose arXiv id disagrees with its id instead of letting it collide in the store', () => {
+    const lines = [
+      { id: 't-0123456789abcdef', arxivId: '2509.04664', title: 'Renamed' },
+      { id: '2509.04664v2', arxivId: '2509.04664v2', title: 'Versioned' },
+      { id: '2509.04664', arxivId: '2509.04664', title: 'Fine' },
+    ];
+    const batch = parsePapersJsonl(lines.map((line) => JSON.stringify(line)).join('\n'));
+    expect(batch.papers.map((paper) => paper.title)).toEqual(['Fine']);
+    expect(batch.skipped).toEqual([
+      { position: 1, reason: 'arxivId must be a bare arXiv id (no version) equal to id' },
+      { position: 2, reason: 'arxivId must be a bare arXiv id (no version) equal to id' },
+    ]);
+  });
 });
 
 describe('the normalised format', () => {

@@ -5,6 +5,10 @@ export const Queues = { digest: 'digest', email: 'email', ingest: 'ingest' } as 
 export type QueueName = (typeof Queues)[keyof typeof Queues];
 
 const Uuid = Type.String({ format: 'uuid' });
+/** Why an ingest job runs; recorded with the run so operators can tell the nightly fetch from a refresh. */
+const IngestReason = Type.Optional(
+  Type.Union([Type.Literal('daily'), Type.Literal('refresh'), Type.Literal('manual')]),
+);
 
 /**
  * Every job's payload, by job name. Payloads carry ids, never documents, so Redis memory stays
@@ -20,6 +24,14 @@ export const JobSchemas = {
   'send-digest': Type.Object({ deliveryId: Uuid }, { additionalProperties: false }),
   'send-confirmation': Type.Object({ subscriberId: Uuid }, { additionalProperties: false }),
   'send-welcome': Type.Object({ subscriberId: Uuid }, { additionalProperties: false }),
+  // date absent: the UTC day before the job was due. Schedules repeat one fixed payload, so
+  // "yesterday" has to be worked out when the job runs.
+  'ingest-hf': Type.Object(
+    { date: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })), reason: IngestReason },
+    { additionalProperties: false },
+  ),
+  // Categories and page size come from the worker's config, so a schedule follows config changes.
+  'ingest-arxiv': Type.Object({ reason: IngestReason }, { additionalProperties: false }),
 } as const;
 
 export type JobName = keyof typeof JobSchemas;
@@ -32,6 +44,8 @@ export const JobQueue = {
   'send-digest': Queues.email,
   'send-confirmation': Queues.email,
   'send-welcome': Queues.email,
+  'ingest-hf': Queues.ingest,
+  'ingest-arxiv': Queues.ingest,
 } as const satisfies Record<JobName, QueueName>;
 
 export type JobsOf<Q extends QueueName> = {

@@ -10,6 +10,7 @@ import { installErrorHandling } from './errors.ts';
 import { instrumentRequests } from './metrics.ts';
 import { digestsRoutes } from './routes/digests.route.ts';
 import { healthRoutes } from './routes/health.route.ts';
+import { papersRoutes } from './routes/papers.route.ts';
 import { subscriptionsRoutes } from './routes/subscriptions.route.ts';
 import { tokenLinkRoutes } from './routes/token-links.route.ts';
 
@@ -58,5 +59,6 @@ export async function buildApp(deps: ApiDeps, logger: Logger): Promise<App> {
   subscriptionsRoutes(app, deps);
   tokenLinkRoutes(app, deps);
   digestsRoutes(app, deps);
+  papersRoutes(app, deps);
   return app;
 }

@@ -5,13 +5,22 @@ const USAGE = `usage: paperboy <command>
   start                      run api, worker and mailer together (what \`npm start\` does)
   migrate                    create the database if needed and apply migrations
   papers import FILE         load papers from a JSONL file (bundled sample or normalised export)
+  papers ingest --source hf|arxiv [--date YYYY-MM-DD]
+                             fetch papers now (hf: that UTC day, default yesterday; arxiv: newest)
+  papers runs [--limit N]    the latest ingest runs and what they stored, newest first
   digest run-now [--no-wait] plan everyone's digest now, whatever their send hour (still one a day)
 
 Configuration comes from environment variables; see the README.`;
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { 'no-wait': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+  options: {
+    'no-wait': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h' },
+    source: { type: 'string' },
+    date: { type: 'string' },
+    limit: { type: 'string' },
+  },
 });
 const command = positionals.join(' ');
 
@@ -26,6 +35,14 @@ async function run(): Promise<number> {
   if (positionals[0] === 'papers' && positionals[1] === 'import' && positionals[2]) {
     return (await import('./commands/papers-import.ts')).papersImport(positionals[2]);
   }
+  if (command === 'papers ingest') {
+    return (await import('./commands/papers-ingest.ts')).papersIngest({
+      source: values.source,
+      date: values.date,
+    });
+  }
+  if (command === 'papers runs')
+    return (await import('./commands/papers-runs.ts')).papersRuns({ limit: values.limit });
   if (command === 'digest run-now') {
     return (await import('./commands/digest-run-now.ts')).digestRunNow({ wait: !values['no-wait'] });
   }

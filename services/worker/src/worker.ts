@@ -5,6 +5,7 @@ import { createLogger, type Logger, type OpsServer, startOpsServer } from '@pape
 import { Worker } from 'bullmq';
 import type { WorkerDeps } from './deps.ts';
 import { createDigestProcessor } from './digest.processor.ts';
+import { startIngestWorker } from './ingest.worker.ts';
 import { createWorkerMetrics } from './metrics.ts';
 import { loadSampleIfEmpty } from './store-bootstrap.ts';
 
@@ -54,11 +55,14 @@ export async function startWorker(
     );
   });
 
+  const ingestWorker = await startIngestWorker(deps, connection, workerConnection);
+
   const opsServer = await startOpsServer({
     host: config.host,
     port: config.workerMetricsPort,
     registry: metrics.registry,
-    isReady: async () => digestWorker.isRunning() && (await pool.query('SELECT 1')).rowCount === 1,
+    isReady: async () =>
+      digestWorker.isRunning() && ingestWorker.isRunning() && (await pool.query('SELECT 1')).rowCount === 1,
   });
   logger.info({ opsPort: opsServer.port, concurrency: config.workerConcurrency }, 'worker started');
 
@@ -67,6 +71,7 @@ export async function startWorker(
     opsServer,
     async close() {
       await digestWorker.close();
+      await ingestWorker.close();
       workerConnection.disconnect();
       await opsServer.close();
       await closeQueues(queues);

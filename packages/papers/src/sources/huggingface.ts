@@ -121,18 +121,25 @@ export interface FetchHfDailyPapersOptions {
   now?: Date;
 }
 
+/** One page of a day as it arrived: parsed, with the URL it came from. */
+export interface HfDailyPage extends ParsedBatch {
+  /** 0-based page number. */
+  page: number;
+  url: string;
+}
+
 /**
- * Every paper Hugging Face listed on `date`, across pages. Papers are de-duplicated by id
- * because upvotes move while we page and a paper can slide from one page onto the next.
+ * The pages of a day, one at a time, so a caller can store each page before asking for the next:
+ * when page 3 fails, pages 1 and 2 are already safe. Papers already seen on an earlier page are
+ * dropped because upvotes move while we page and a paper can slide from one page onto the next.
  */
-export async function fetchHfDailyPapers(options: FetchHfDailyPapersOptions): Promise<ParsedBatch> {
+export async function* hfDailyPaperPages(options: FetchHfDailyPapersOptions): AsyncGenerator<HfDailyPage> {
   const { date } = options;
   if (!isIsoDate(date)) throw new RangeError(`date must be YYYY-MM-DD, got "${date}"`);
   const today = utcDate(options.now ?? new Date());
   if (date > today) throw new RangeError(`date ${date} is after today in UTC (${today})`);
 
   const base = (options.baseUrl ?? HF_BASE_URL).replace(/\/+$/, '');
-  const result: ParsedBatch = { papers: [], skipped: [] };
   const seen = new Set<string>();
   let url: string | null = `${base}/api/daily_papers?date=${date}&limit=${HF_PAGE_LIMIT}&p=0`;
   let position = 0;
@@ -159,12 +166,9 @@ export async function fetchHfDailyPapers(options: FetchHfDailyPapersOptions): Pr
         cause,
       });
     }
-    for (const paper of batch.papers) {
-      if (seen.has(paper.id)) continue;
-      seen.add(paper.id);
-      result.papers.push(paper);
-    }
-    result.skipped.push(...batch.skipped);
+    const fresh = batch.papers.filter((paper) => !seen.has(paper.id));
+    for (const paper of fresh) seen.add(paper.id);
+    yield { page, url, papers: fresh, skipped: batch.skipped };
     const pageSize = Array.isArray(json) ? json.length : 0;
     position += pageSize;
     // A short page is the last one whatever the headers say; otherwise prefer the server's link.
@@ -173,6 +177,15 @@ export async function fetchHfDailyPapers(options: FetchHfDailyPapersOptions): Pr
         ? null
         : (nextLink(fetched.headers.get('link'), fetched.url) ??
           `${base}/api/daily_papers?date=${date}&limit=${HF_PAGE_LIMIT}&p=${page + 1}`);
+  }
+}
+
+/** Every paper Hugging Face listed on `date`, across pages, de-duplicated by id. */
+export async function fetchHfDailyPapers(options: FetchHfDailyPapersOptions): Promise<ParsedBatch> {
+  const result: ParsedBatch = { papers: [], skipped: [] };
+  for await (const page of hfDailyPaperPages(options)) {
+    result.papers.push(...page.papers);
+    result.skipped.push(...page.skipped);
   }
   return result;
 }

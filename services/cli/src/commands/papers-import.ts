@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { importPapersJsonl } from '@paperboy/db';
+import { ingestSource } from '@paperboy/ingest';
+import { createLogger } from '@paperboy/runtime';
 import { checkServices, configOrExit, fail, openStore } from './context.ts';
+import { formatSummary, progressReporter } from './progress.ts';
 
 export async function papersImport(file: string): Promise<number> {
   const config = configOrExit();
@@ -9,16 +11,21 @@ export async function papersImport(file: string): Promise<number> {
   );
   await checkServices(config, false);
   const pool = await openStore(config);
+  const progress = progressReporter();
   try {
     process.stdout.write(`importing ${file} …\n`);
-    const summary = await importPapersJsonl(pool, text);
-    process.stdout.write(
-      `inserted ${summary.inserted}, updated ${summary.updated}, unchanged ${summary.unchanged}, skipped ${summary.skipped.length}\n`,
+    // The person at the terminal reads the progress line and summary; JSON logs would only interleave.
+    const logger = createLogger('cli', 'silent');
+    const summary = await ingestSource(
+      { pool, logger },
+      { source: 'jsonl', file, text },
+      { trigger: 'cli', onProgress: progress },
     );
-    for (const skip of summary.skipped)
-      process.stdout.write(`  skipped line ${skip.position}: ${skip.reason}\n`);
-    return 0;
+    progress.end();
+    process.stdout.write(formatSummary(summary));
+    return summary.status === 'succeeded' ? 0 : 1;
   } finally {
+    progress.end();
     await pool.end();
   }
 }
