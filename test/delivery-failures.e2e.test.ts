@@ -41,7 +41,7 @@ describe('failed sends are retried or recorded, never dropped', () => {
 
   it('retries a temporary rejection (4xx) and then delivers', async () => {
     const id = await activeReader(stack, 'greylisted@example.org');
-    stack.sink.rejectNext(1, 451);
+    stack.sink.rejectNext(1, 451, 'greylisted@example.org');
     await stack.plan(new Date('2026-11-30T12:00:00Z'), true);
     await stack.sink.waitFor((mail) => isDigest(mail) && mail.envelopeTo.includes('greylisted@example.org'));
     const delivery = await until(
@@ -53,7 +53,7 @@ describe('failed sends are retried or recorded, never dropped', () => {
 
   it('records a permanent rejection (5xx) as failed and never mails the address again', async () => {
     const id = await activeReader(stack, 'no-such-user@example.org');
-    stack.sink.rejectNext(1, 550);
+    stack.sink.rejectNext(1, 550, 'no-such-user@example.org');
     await stack.plan(new Date('2026-12-01T12:00:00Z'), true);
     const delivery = await until(
       () => deliveryOf(stack, id),

@@ -21,8 +21,8 @@ export interface SmtpSink {
     count?: number,
     timeoutMs?: number,
   ): Promise<ReceivedMail[]>;
-  /** Make the next n RCPT TO commands fail with this SMTP code (e.g. 450 or 550). */
-  rejectNext(n: number, code: number): void;
+  /** Make the next n RCPT TO commands (for one address, if given) fail with this SMTP code (e.g. 451 or 550). */
+  rejectNext(n: number, code: number, address?: string): void;
   close(): Promise<void>;
 }
 
@@ -30,14 +30,14 @@ export interface SmtpSink {
 export async function startSmtpSink(): Promise<SmtpSink> {
   const messages: ReceivedMail[] = [];
   const waiters = new Set<() => void>();
-  let rejections: { left: number; code: number } = { left: 0, code: 550 };
+  let rejections: { left: number; code: number; address?: string } = { left: 0, code: 550 };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     size: 10 * 1024 * 1024,
-    onRcptTo(_address, _session, callback) {
-      if (rejections.left > 0) {
+    onRcptTo(address, _session, callback) {
+      if (rejections.left > 0 && (!rejections.address || rejections.address === address.address)) {
         rejections.left -= 1;
         const error = new Error(`${rejections.code} rejected by the test sink`) as Error & {
           responseCode: number;
@@ -102,8 +102,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
         check();
       });
     },
-    rejectNext(n, code) {
-      rejections = { left: n, code };
+    rejectNext(n, code, address) {
+      rejections = { left: n, code, address };
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
