@@ -1,7 +1,7 @@
 export * from './deliveries.repository.ts';
 export * from './editions.repository.ts';
 export * from './ingest-runs.repository.ts';
-export { type MigrationResult, migrate } from './migrate.ts';
+export { type MigrationResult, migrate, openMigratedPool } from './migrate.ts';
 export { type ImportSummary, importPapersJsonl } from './paper-import.ts';
 export * from './paper-listing.repository.ts';
 export * from './paper-selection.repository.ts';

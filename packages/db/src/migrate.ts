@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { Pool } from './pool.ts';
+import { createPool, ensureDatabase, type Pool } from './pool.ts';
 
 const migrationsDir = fileURLToPath(new URL('../migrations/', import.meta.url));
 // Any constant works; it only has to be the same in every process that migrates.
@@ -47,4 +47,20 @@ export async function migrate(pool: Pool): Promise<MigrationResult> {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
     client.release();
   }
+}
+
+/**
+ * What every process does first: create the database if missing, connect, migrate. Any process
+ * may be the first to run on a fresh machine.
+ */
+export async function openMigratedPool(databaseUrl: string, maxConnections = 10): Promise<Pool> {
+  await ensureDatabase(databaseUrl);
+  const pool = createPool(databaseUrl, maxConnections);
+  try {
+    await migrate(pool);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  return pool;
 }

@@ -1,17 +1,8 @@
-import { type PaperLinks, trendingScoreSql } from '@paperboy/papers';
+import { type PaperCard, type PaperLinks, trendingScoreSql } from '@paperboy/papers';
 import { topicMatchOrder, trendingOrder } from './paper-ranking.sql.ts';
 import type { Pool, PoolClient } from './pool.ts';
 
-export interface SelectedPaper {
-  id: string;
-  title: string;
-  authors: string[];
-  abstract: string;
-  aiSummary: string | null;
-  links: PaperLinks;
-  upvotes: number | null;
-  comments: number | null;
-  githubStars: number | null;
+export interface SelectedPaper extends PaperCard {
   matchedTopics: string[];
   trendingScore: number;
 }

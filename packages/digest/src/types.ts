@@ -1,16 +1,7 @@
-import type { PaperLinks } from '@paperboy/papers';
+import type { PaperCard } from '@paperboy/papers';
 
 /** One paper as the digest shows it: already selected and ordered for an edition. */
-export interface DigestPaper {
-  id: string;
-  title: string;
-  authors: string[];
-  abstract: string;
-  aiSummary: string | null;
-  links: PaperLinks;
-  upvotes: number | null;
-  comments: number | null;
-  githubStars: number | null;
+export interface DigestPaper extends PaperCard {
   /** The reader's topics this paper matched; empty when it fills the digest as general trending. */
   matchedTopics: string[];
 }

@@ -21,7 +21,7 @@ export {
   titleId,
   utcDate,
 } from './normalise.ts';
-export type { Paper, PaperLinks, PaperSource, ParsedBatch, SkippedRecord } from './paper.ts';
+export type { Paper, PaperCard, PaperLinks, PaperSource, ParsedBatch, SkippedRecord } from './paper.ts';
 export { validatePaper } from './paper-validate.ts';
 export { RedisRequestLimiter, type RedisRequestLimiterOptions } from './redis-request-limiter.ts';
 export { ARXIV_INTERVAL_MS, InProcessRequestLimiter, type RequestLimiter } from './request-limiter.ts';

@@ -37,6 +37,12 @@ export interface Paper {
   raw: unknown;
 }
 
+/** What a reader is shown of a paper: the digest and the per-reader selection share this shape. */
+export type PaperCard = Pick<
+  Paper,
+  'id' | 'title' | 'authors' | 'abstract' | 'aiSummary' | 'links' | 'upvotes' | 'comments' | 'githubStars'
+>;
+
 /** A record an adapter could not use: reported, never fatal to the rest of the batch. */
 export interface SkippedRecord {
   /** Position in the batch (line number for JSONL, array index for JSON, entry index for Atom). */

@@ -1,5 +1,5 @@
 import type { Config } from '@paperboy/config';
-import { createPool, ensureDatabase, migrate } from '@paperboy/db';
+import { openMigratedPool } from '@paperboy/db';
 import { closeQueues, createQueues, createRedisConnection } from '@paperboy/queue';
 import { createLogger, type Logger } from '@paperboy/runtime';
 import { buildApp } from './app.ts';
@@ -11,9 +11,7 @@ export async function startApi(
   config: Readonly<Config>,
   logger: Logger = createLogger('api', config.logLevel),
 ) {
-  await ensureDatabase(config.databaseUrl);
-  const pool = createPool(config.databaseUrl);
-  await migrate(pool);
+  const pool = await openMigratedPool(config.databaseUrl);
   const redis = createRedisConnection(config.redisUrl);
   const queues = createQueues(redis, config.queuePrefix, {
     emailAttempts: config.sendAttempts,

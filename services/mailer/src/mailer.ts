@@ -1,5 +1,5 @@
 import type { Config } from '@paperboy/config';
-import { createPool, ensureDatabase, migrate } from '@paperboy/db';
+import { openMigratedPool } from '@paperboy/db';
 import { createRedisConnection, Queues } from '@paperboy/queue';
 import { createLogger, type Logger, startOpsServer } from '@paperboy/runtime';
 import { Worker } from 'bullmq';
@@ -22,9 +22,7 @@ export async function startMailer(
   config: Readonly<Config>,
   logger: Logger = createLogger('mailer', config.logLevel),
 ) {
-  await ensureDatabase(config.databaseUrl);
-  const pool = createPool(config.databaseUrl);
-  await migrate(pool);
+  const pool = await openMigratedPool(config.databaseUrl);
   const transport = createTransport(config);
   const metrics = createMailerMetrics();
   const deps: MailerDeps = { config, pool, transport, editions: new EditionCache(pool), logger, metrics };

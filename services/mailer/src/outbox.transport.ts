@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
-import type { MailTransport, OutgoingMail, SentMail } from './transport.ts';
+import { type MailTransport, nodemailerMessage, type OutgoingMail, type SentMail } from './transport.ts';
 
 /**
  * With no SMTP server configured, each message is written as an .eml file (openable in any mail
@@ -11,15 +11,7 @@ export function createOutboxTransport(outboxDir: string): MailTransport {
   const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
     async send(mail: OutgoingMail, from: string): Promise<SentMail> {
-      const info = await transporter.sendMail({
-        from,
-        to: mail.to,
-        subject: mail.subject,
-        html: mail.html,
-        text: mail.text,
-        messageId: mail.messageId,
-        headers: mail.headers,
-      });
+      const info = await transporter.sendMail(nodemailerMessage(mail, from));
       await mkdir(outboxDir, { recursive: true });
       const safeId = mail.messageId.replace(/[^a-zA-Z0-9.-]/g, '_');
       const file = path.resolve(outboxDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${safeId}.eml`);

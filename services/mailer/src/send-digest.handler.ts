@@ -77,8 +77,9 @@ export async function sendDigest(
     const message = (error as Error).message;
     if (isPermanentFailure(error)) {
       // A hard bounce: never try this address again, and do not let BullMQ retry.
-      await recordSendFailure(deps.pool, delivery.id, message, true);
+      // Suppress first: once the delivery reads "failed", the address must already be off the list.
       await suppress(deps.pool, subscriber.email, 'hard-bounce', message.slice(0, 500));
+      await recordSendFailure(deps.pool, delivery.id, message, true);
       throw new UnrecoverableError(`permanent SMTP failure: ${message}`);
     }
     await recordSendFailure(deps.pool, delivery.id, message, attempt.isLast);

@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import type { MailTransport, OutgoingMail, SentMail } from './transport.ts';
+import { type MailTransport, nodemailerMessage, type OutgoingMail, type SentMail } from './transport.ts';
 
 /** Pooled SMTP: connections are reused across messages, which is most of the cost of a send. */
 export function createSmtpTransport(smtpUrl: string, poolSize: number): MailTransport {
@@ -17,15 +17,7 @@ export function createSmtpTransport(smtpUrl: string, poolSize: number): MailTran
   });
   return {
     async send(mail: OutgoingMail, from: string): Promise<SentMail> {
-      const info = await transporter.sendMail({
-        from,
-        to: mail.to,
-        subject: mail.subject,
-        html: mail.html,
-        text: mail.text,
-        messageId: mail.messageId,
-        headers: mail.headers,
-      });
+      const info = await transporter.sendMail(nodemailerMessage(mail, from));
       return { messageId: info.messageId, destination: `${url.host}: ${info.response}` };
     },
     async isReady() {

@@ -25,6 +25,19 @@ export interface MailTransport {
   close(): void;
 }
 
+/** The nodemailer message for an outgoing mail; both transports build exactly this. */
+export function nodemailerMessage(mail: OutgoingMail, from: string) {
+  return {
+    from,
+    to: mail.to,
+    subject: mail.subject,
+    html: mail.html,
+    text: mail.text,
+    messageId: mail.messageId,
+    headers: mail.headers,
+  };
+}
+
 /** An SMTP answer in the 5xx range: the receiving server will never take this message. */
 export function isPermanentFailure(error: unknown): boolean {
   const code = (error as { responseCode?: unknown }).responseCode;

@@ -1,5 +1,5 @@
 import type { Config } from '@paperboy/config';
-import { createPool, ensureDatabase, migrate } from '@paperboy/db';
+import { openMigratedPool } from '@paperboy/db';
 import { closeQueues, createQueues, createRedisConnection, Queues } from '@paperboy/queue';
 import { createLogger, type Logger, type OpsServer, startOpsServer } from '@paperboy/runtime';
 import { Worker } from 'bullmq';
@@ -21,9 +21,7 @@ export async function startWorker(
   config: Readonly<Config>,
   logger: Logger = createLogger('worker', config.logLevel),
 ) {
-  await ensureDatabase(config.databaseUrl);
-  const pool = createPool(config.databaseUrl);
-  await migrate(pool);
+  const pool = await openMigratedPool(config.databaseUrl);
   const connection = createRedisConnection(config.redisUrl);
   const queues = createQueues(connection, config.queuePrefix, {
     emailAttempts: config.sendAttempts,

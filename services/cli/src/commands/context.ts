@@ -1,5 +1,5 @@
 import { type Config, ConfigError, loadConfig } from '@paperboy/config';
-import { createPool, ensureDatabase, migrate, type Pool } from '@paperboy/db';
+import { openMigratedPool, type Pool } from '@paperboy/db';
 import { findUnreachable, postgresEndpoint, redisEndpoint } from '@paperboy/runtime';
 
 /** Prints a message for a person and exits: CLI failures are sentences, not stack traces. */
@@ -27,9 +27,6 @@ export async function checkServices(config: Readonly<Config>, needRedis: boolean
 }
 
 /** A migrated store: every command may be the first thing run on a fresh machine. */
-export async function openStore(config: Readonly<Config>): Promise<Pool> {
-  await ensureDatabase(config.databaseUrl);
-  const pool = createPool(config.databaseUrl, 2);
-  await migrate(pool);
-  return pool;
+export function openStore(config: Readonly<Config>): Promise<Pool> {
+  return openMigratedPool(config.databaseUrl, 2);
 }
