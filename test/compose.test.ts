@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { configVariables } from '@paperboy/config';
 import { describe, expect, it } from 'vitest';
@@ -47,6 +47,17 @@ describe('docker-compose.yml and the Dockerfile', () => {
       expect(dockerfile).toContain(`COPY ${command[3]!.split('/')[0]}/`);
     }
     expect(dockerfile).toMatch(/^FROM node:22/m);
+  });
+
+  it('copies every workspace manifest before npm ci, so the lockfile matches', () => {
+    const rootManifest = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { workspaces: string[] };
+    const workspaces = rootManifest.workspaces.flatMap((pattern) => {
+      const folder = pattern.replace('/*', '');
+      return readdirSync(`${root}${folder}`).map((name) => `${folder}/${name}`);
+    });
+    for (const workspace of workspaces) {
+      expect(dockerfile).toContain(`COPY ${workspace}/package.json ${workspace}/`);
+    }
   });
 
   it('passes only variables paperboy knows, and no port for scaled services', () => {

@@ -60,7 +60,8 @@ export async function ensureDatabase(databaseUrl: string): Promise<'created' | '
     await client
       .query(`CREATE DATABASE ${client.escapeIdentifier(name)}`)
       .catch((error: { code?: string }) => {
-        if (error.code !== '42P04') throw error; // another process created it first
+        // Another process created it first: 42P04 when it had finished, 23505 when both raced in the catalog.
+      if (error.code !== '42P04' && error.code !== '23505') throw error;
       });
     return 'created';
   } finally {
