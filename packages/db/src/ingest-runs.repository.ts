@@ -14,26 +14,27 @@ export interface IngestRunStart {
   attempt: number;
 }
 
-export interface IngestRunOutcome {
-  status: 'succeeded' | 'failed';
+/** What an ingest did to the store; the run log, the CLI summary and the job result all report these. */
+export interface IngestCounts {
+  /** Records the source sent (papers plus skipped records). */
   fetched: number;
   inserted: number;
   updated: number;
   unchanged: number;
+  /** Stored but marked withdrawn: they are kept so they are never mailed, not dropped. */
   withdrawn: number;
+  skipped: number;
+}
+
+export interface IngestRunOutcome extends Omit<IngestCounts, 'skipped'> {
+  status: 'succeeded' | 'failed';
   skipped: SkippedRecord[];
   error: string | null;
 }
 
-export interface IngestRun extends IngestRunStart {
+export interface IngestRun extends IngestRunStart, IngestCounts {
   id: string;
   status: IngestRunStatus;
-  fetched: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  withdrawn: number;
-  skipped: number;
   skipReasons: SkippedRecord[];
   error: string | null;
   startedAt: Date;

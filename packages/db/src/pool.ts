@@ -61,7 +61,7 @@ export async function ensureDatabase(databaseUrl: string): Promise<'created' | '
       .query(`CREATE DATABASE ${client.escapeIdentifier(name)}`)
       .catch((error: { code?: string }) => {
         // Another process created it first: 42P04 when it had finished, 23505 when both raced in the catalog.
-      if (error.code !== '42P04' && error.code !== '23505') throw error;
+        if (error.code !== '42P04' && error.code !== '23505') throw error;
       });
     return 'created';
   } finally {

@@ -1,4 +1,11 @@
-import { finishIngestRun, type IngestTrigger, type Pool, startIngestRun, upsertPapers } from '@paperboy/db';
+import {
+  finishIngestRun,
+  type IngestCounts,
+  type IngestTrigger,
+  type Pool,
+  startIngestRun,
+  upsertPapers,
+} from '@paperboy/db';
 import {
   arxivListingUrl,
   type FetchOptions,
@@ -36,16 +43,7 @@ export interface IngestDeps {
   fetchOptions?: Omit<FetchOptions, 'log' | 'limiter' | 'signal'>;
 }
 
-export interface IngestCounts {
-  /** Records the source sent (papers plus skipped records). */
-  fetched: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  /** Stored but marked withdrawn: they are kept so they are never mailed, not dropped. */
-  withdrawn: number;
-  skipped: number;
-}
+export type { IngestCounts } from '@paperboy/db';
 
 export interface IngestProgress {
   source: IngestSourceName;

@@ -25,7 +25,10 @@ export async function startMailer(
   const pool = await openMigratedPool(config.databaseUrl);
   const transport = createTransport(config);
   if (!config.smtpUrl && config.nodeEnv === 'production') {
-    logger.warn({ outboxDir: config.outboxDir }, 'SMTP_URL is not set: mail is written to the outbox, not sent');
+    logger.warn(
+      { outboxDir: config.outboxDir },
+      'SMTP_URL is not set: mail is written to the outbox, not sent',
+    );
   }
   const metrics = createMailerMetrics();
   const deps: MailerDeps = { config, pool, transport, editions: new EditionCache(pool), logger, metrics };

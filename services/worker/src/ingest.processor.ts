@@ -1,3 +1,4 @@
+import type { IngestCounts } from '@paperboy/db';
 import { type IngestDeps, type IngestRequest, type IngestSummary, ingestSource } from '@paperboy/ingest';
 import { previousUtcDate, type RequestLimiter } from '@paperboy/papers';
 import { parseJob } from '@paperboy/queue';
@@ -5,15 +6,9 @@ import { type Job, UnrecoverableError } from 'bullmq';
 import type { WorkerDeps } from './deps.ts';
 
 /** What a finished ingest job returns to BullMQ: counts only, the skip reasons live in ingest_runs. */
-export interface IngestJobResult {
+export interface IngestJobResult extends IngestCounts {
   runId: string;
   target: string;
-  fetched: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  withdrawn: number;
-  skipped: number;
 }
 
 /**
