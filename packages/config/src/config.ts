@@ -6,6 +6,7 @@ import {
   listOf,
   mailbox,
   oneOf,
+  origins,
   secret,
   text,
   url,
@@ -63,6 +64,18 @@ export interface Config {
   /** Per-request retries inside one ingest attempt; the BullMQ job retries on top. */
   ingestFetchRetries: number;
   ingestFetchTimeoutSeconds: number;
+  /** Requests per minute one client IP may make to the public routes. */
+  rateLimitPerMinute: number;
+  /** Sign-ups per hour from one client IP (bounds mass sign-ups of other people's addresses). */
+  signupsPerIpPerHour: number;
+  /** Sign-ups per hour for one address (bounds confirmation mails aimed at one inbox). */
+  signupsPerAddressPerHour: number;
+  /** Redis key prefix of the rate-limit counters; shared by every api replica. */
+  rateLimitPrefix: string;
+  /** Origins allowed to call the API from a browser; empty = CORS off. */
+  corsOrigins: string[];
+  /** Which peers may set X-Forwarded-For: what the per-IP limits trust as the client address. */
+  trustProxy: string[];
 }
 
 type Spec = { [K in keyof Config]: { env: string; parse: (raw: string) => Config[K]; default?: string } };
@@ -127,6 +140,17 @@ const spec: Spec = {
   ingestArxivMaxResults: { env: 'INGEST_ARXIV_MAX_RESULTS', parse: integer(1, 2000), default: '200' },
   ingestFetchRetries: { env: 'INGEST_FETCH_RETRIES', parse: integer(0, 10), default: '3' },
   ingestFetchTimeoutSeconds: { env: 'INGEST_FETCH_TIMEOUT_SECONDS', parse: integer(1, 600), default: '30' },
+  rateLimitPerMinute: { env: 'RATE_LIMIT_PER_MINUTE', parse: integer(1, 1_000_000), default: '120' },
+  signupsPerIpPerHour: { env: 'SIGNUPS_PER_IP_PER_HOUR', parse: integer(1, 1_000_000), default: '20' },
+  signupsPerAddressPerHour: {
+    env: 'SIGNUPS_PER_ADDRESS_PER_HOUR',
+    parse: integer(1, 1_000_000),
+    default: '5',
+  },
+  rateLimitPrefix: { env: 'RATE_LIMIT_PREFIX', parse: text, default: 'paperboy-rate:' },
+  corsOrigins: { env: 'CORS_ORIGINS', parse: origins, default: '' },
+  // Private ranges only: a reverse proxy there may name the client; nobody on the internet can.
+  trustProxy: { env: 'TRUST_PROXY', parse: list, default: 'loopback,linklocal,uniquelocal' },
 };
 
 export class ConfigError extends Error {

@@ -87,3 +87,17 @@ export const cronOrNone: Parser<string | null> = (raw) => {
   }
   return fields.join(' ');
 };
+/** Browser origins like `https://example.org`, comma-separated; a wildcard is refused on purpose. */
+export const origins: Parser<string[]> = (raw) =>
+  list(raw).map((origin) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      throw new Error(`must list origins like "https://example.org", got "${origin}"`);
+    }
+    if (!['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== origin.replace(/\/$/, '')) {
+      throw new Error(`must list bare origins like "https://example.org" (no path), got "${origin}"`);
+    }
+    return parsed.origin;
+  });

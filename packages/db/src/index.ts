@@ -1,3 +1,4 @@
+export * from './admin.repository.ts';
 export * from './deliveries.repository.ts';
 export * from './editions.repository.ts';
 export * from './ingest-runs.repository.ts';
@@ -14,4 +15,6 @@ export {
   type Pool,
   type PoolClient,
 } from './pool.ts';
+export * from './preferences.repository.ts';
+export * from './subscriber-data.repository.ts';
 export * from './subscribers.repository.ts';

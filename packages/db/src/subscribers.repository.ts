@@ -31,12 +31,14 @@ export function emailHash(normalisedEmail: string): string {
   return createHash('sha256').update(normalisedEmail.toLowerCase()).digest('hex');
 }
 
-const COLUMNS = `id, email, status, topics, timezone, send_hour AS "sendHour", paper_count AS "paperCount",
+export const SUBSCRIBER_COLUMNS = `id, email, status, topics, timezone, send_hour AS "sendHour", paper_count AS "paperCount",
   token_version AS "tokenVersion", paused_until AS "pausedUntil", confirmation_sent_at AS "confirmationSentAt",
   confirmed_at AS "confirmedAt", unsubscribed_at AS "unsubscribedAt", created_at AS "createdAt"`;
 
 export async function findSubscriber(db: Pool | PoolClient, id: string): Promise<Subscriber | null> {
-  const result = await db.query<Subscriber>(`SELECT ${COLUMNS} FROM subscribers WHERE id = $1`, [id]);
+  const result = await db.query<Subscriber>(`SELECT ${SUBSCRIBER_COLUMNS} FROM subscribers WHERE id = $1`, [
+    id,
+  ]);
   return result.rows[0] ?? null;
 }
 
@@ -44,7 +46,10 @@ export async function findSubscriberByEmail(
   db: Pool | PoolClient,
   email: string,
 ): Promise<Subscriber | null> {
-  const result = await db.query<Subscriber>(`SELECT ${COLUMNS} FROM subscribers WHERE email = $1`, [email]);
+  const result = await db.query<Subscriber>(
+    `SELECT ${SUBSCRIBER_COLUMNS} FROM subscribers WHERE email = $1`,
+    [email],
+  );
   return result.rows[0] ?? null;
 }
 
@@ -132,7 +137,7 @@ export async function confirmSubscriber(
      ), lifted AS (
        DELETE FROM suppressions WHERE email_hash IN (SELECT email_hash FROM confirmed)
      )
-     SELECT ${COLUMNS}, (SELECT s.status FROM subscribers s WHERE s.id = $1) = 'pending' AS "newlyActive"
+     SELECT ${SUBSCRIBER_COLUMNS}, (SELECT s.status FROM subscribers s WHERE s.id = $1) = 'pending' AS "newlyActive"
      FROM confirmed`,
     [id, tokenVersion],
   );

@@ -6,13 +6,20 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from '@paperboy/runtime';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { ApiDeps } from './deps.ts';
+import { registerApiDocs, registerApiDocsUi } from './docs.ts';
 import { installErrorHandling } from './errors.ts';
 import { instrumentRequests } from './metrics.ts';
+import { adminRoutes } from './routes/admin.route.ts';
 import { digestsRoutes } from './routes/digests.route.ts';
 import { healthRoutes } from './routes/health.route.ts';
+import { manageRoutes } from './routes/manage.route.ts';
+import { meRoutes } from './routes/me.route.ts';
 import { papersRoutes } from './routes/papers.route.ts';
 import { subscriptionsRoutes } from './routes/subscriptions.route.ts';
 import { tokenLinkRoutes } from './routes/token-links.route.ts';
+import { registerCors } from './security/cors.ts';
+import { registerRateLimits } from './security/rate-limit.ts';
+import { installValidation } from './validation.ts';
 
 /** The app as routes see it: TypeBox schemas give request and reply their types. */
 export type App = FastifyInstance<
@@ -30,15 +37,12 @@ export async function buildApp(deps: ApiDeps, logger: Logger): Promise<App> {
     bodyLimit: 64 * 1024,
     // Link tokens travel in the path and are longer than fastify's default 100-character limit.
     routerOptions: { maxParamLength: 600 },
-    trustProxy: true,
+    trustProxy: deps.config.trustProxy.length > 0 ? [...deps.config.trustProxy] : false,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    ajv: {
-      // Unknown fields are an error the caller should hear about, not something to drop silently.
-      customOptions: { removeAdditional: false, allErrors: false },
-    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  installValidation(app);
   installErrorHandling(app);
   instrumentRequests(app, deps.metrics);
   await app.register(helmet, {
@@ -54,11 +58,18 @@ export async function buildApp(deps: ApiDeps, logger: Logger): Promise<App> {
     },
   });
   await app.register(formbody, { bodyLimit: 16 * 1024 });
+  await registerCors(app, deps);
+  await registerRateLimits(app, deps);
+  await registerApiDocs(app);
 
   healthRoutes(app, deps);
   subscriptionsRoutes(app, deps);
   tokenLinkRoutes(app, deps);
   digestsRoutes(app, deps);
   papersRoutes(app, deps);
+  manageRoutes(app, deps);
+  meRoutes(app, deps);
+  adminRoutes(app, deps);
+  await registerApiDocsUi(app);
   return app;
 }

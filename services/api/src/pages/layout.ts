@@ -19,8 +19,8 @@ button.secondary { background: transparent; color: var(--accent); border: 2px so
 .notice { border-left: 4px solid var(--accent); padding: .5rem 1rem; margin: 1rem 0; }
 `;
 
-/** The shell every person-facing page shares. */
-export function page(title: string, body: SafeHtml): string {
+/** The shell every person-facing page shares; `extraStyle` is CSS of the page's own. */
+export function page(title: string, body: SafeHtml, extraStyle = ''): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -28,7 +28,7 @@ export function page(title: string, body: SafeHtml): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>${title} · paperboy</title>
-<style>${new SafeHtml(STYLE)}</style>
+<style>${new SafeHtml(STYLE + extraStyle)}</style>
 </head>
 <body>
 <main>

@@ -1,20 +1,18 @@
-import { recordSignup } from '@paperboy/db';
+import { normalizeIP } from '@fastify/rate-limit';
+import { emailHash, recordSignup } from '@paperboy/db';
 import { enqueue } from '@paperboy/queue';
 import { Type } from 'typebox';
 import type { App } from '../app.ts';
 import type { ApiDeps } from '../deps.ts';
 import { normaliseEmail } from '../email-address.ts';
-import { ErrorSchema } from '../schemas.ts';
-import { isTimeZone } from '../time-zones.ts';
+import { errorBody } from '../errors.ts';
+import { checkPreferences } from '../preferences.ts';
+import { errorResponses } from '../schemas.ts';
+import { keyedLimiter } from '../security/rate-limit.ts';
+import { PreferenceFields } from '../subscriber-schemas.ts';
 
 const SignupBody = Type.Object(
-  {
-    email: Type.String({ minLength: 3, maxLength: 254 }),
-    topics: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 80 }), { maxItems: 20 })),
-    timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    sendHour: Type.Optional(Type.Integer({ minimum: 0, maximum: 23 })),
-    paperCount: Type.Optional(Type.Integer({ minimum: 3, maximum: 25 })),
-  },
+  { email: Type.String({ minLength: 3, maxLength: 254 }), ...PreferenceFields },
   { additionalProperties: false },
 );
 
@@ -28,57 +26,68 @@ const ACCEPTED = {
     'If this address can receive mail, a confirmation link is on its way. Click it to start your daily digest.',
 } as const;
 
-/** Trimmed, case-folded for comparison, de-duplicated, in the order given. */
-export function cleanTopics(topics: string[]): string[] {
-  const seen = new Map<string, string>();
-  for (const topic of topics) {
-    const cleaned = topic.replace(/\s+/g, ' ').trim();
-    if (cleaned && !seen.has(cleaned.toLowerCase())) seen.set(cleaned.toLowerCase(), cleaned);
-  }
-  return [...seen.values()];
-}
+const HOUR = 3_600_000;
 
 export function subscriptionsRoutes(app: App, deps: ApiDeps): void {
+  const { config } = deps;
+  const limitIp = keyedLimiter(app, {
+    name: 'signup-ip',
+    max: config.signupsPerIpPerHour,
+    timeWindowMs: HOUR,
+    // One IPv6 /64 is one client, as for the per-IP limit on every route.
+    key: (ip) => normalizeIP(ip, 64),
+  });
+  const limitAddress = keyedLimiter(app, {
+    name: 'signup-address',
+    max: config.signupsPerAddressPerHour,
+    timeWindowMs: HOUR,
+    key: emailHash,
+  });
+
   app.post(
     '/v1/subscriptions',
     {
+      bodyLimit: 8 * 1024,
       schema: {
         summary: 'Sign up for the daily digest (double opt-in)',
+        description:
+          'Answers 202 with the same body for new, pending, active and unsubscribed addresses. A pending address gets at most one confirmation mail per CONFIRMATION_RESEND_MINUTES; an active one gets none.',
+        tags: ['sign-up'],
         body: SignupBody,
-        response: { 202: Accepted, 400: ErrorSchema, 413: ErrorSchema, 415: ErrorSchema, 429: ErrorSchema },
+        response: { 202: Accepted, ...errorResponses(400, 413, 415, 429) },
       },
     },
     async (request, reply) => {
-      const body = request.body;
-      const email = normaliseEmail(body.email);
-      if (!email)
-        return reply
-          .status(400)
-          .send({ error: 'bad_request', message: 'body.email is not a valid email address' });
-      const timezone = body.timezone ?? 'UTC';
-      if (!isTimeZone(timezone)) {
-        return reply.status(400).send({
-          error: 'bad_request',
-          message: `body.timezone "${timezone}" is not an IANA time zone like Europe/Berlin`,
-        });
+      const { email: rawEmail, ...preferences } = request.body;
+      const email = normaliseEmail(rawEmail);
+      if (!email) return reply.status(400).send(errorBody(400, 'body.email is not a valid email address'));
+      const checked = checkPreferences(preferences);
+      if (!checked.ok) {
+        const message = checked.problems.map((problem) => `body.${problem.field} ${problem.message}`);
+        return reply.status(400).send(errorBody(400, message.join('; ')));
       }
+      await limitIp(request, reply, request.ip);
+      await limitAddress(request, reply, email);
       const outcome = await recordSignup(
         deps.pool,
         email,
         {
-          topics: cleanTopics(body.topics ?? []),
-          timezone,
-          sendHour: body.sendHour ?? 8,
-          paperCount: body.paperCount ?? deps.config.papersPerDigest,
+          topics: checked.change.topics ?? [],
+          timezone: checked.change.timezone ?? 'UTC',
+          sendHour: checked.change.sendHour ?? 8,
+          paperCount: checked.change.paperCount ?? config.papersPerDigest,
         },
-        deps.config.confirmationResendMinutes * 60,
+        config.confirmationResendMinutes * 60,
       );
-      if (outcome.sendConfirmation) {
-        await enqueue(deps.queues, {
-          name: 'send-confirmation',
-          data: { subscriberId: outcome.subscriberId },
-        });
-      }
+      // Enqueued on every path, whatever the address's state, so neither timing nor Redis traffic
+      // tells a known address from a new one; the mailer sends only to a pending reader whose last
+      // confirmation is older than the resend interval. One job id per interval bounds the queue.
+      const interval = Math.floor(Date.now() / (config.confirmationResendMinutes * 60_000));
+      await enqueue(deps.queues, {
+        name: 'send-confirmation',
+        data: { subscriberId: outcome.subscriberId },
+        jobId: `confirm-${outcome.subscriberId}-${interval}`,
+      });
       return reply.status(202).send(ACCEPTED);
     },
   );

@@ -1,3 +1,5 @@
+import multipart from '@fastify/multipart';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { confirmSubscriber, unsubscribe } from '@paperboy/db';
 import { personalUrl, type TokenPurpose, verifyToken } from '@paperboy/links';
 import { enqueue } from '@paperboy/queue';
@@ -12,11 +14,16 @@ import {
   unsubscribedPage,
   unsubscribePage,
 } from '../pages/token-pages.ts';
+import { errorResponses, htmlResponse } from '../schemas.ts';
 
 const TokenParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 512 }) });
-const htmlPage = { 200: Type.String(), 400: Type.String() };
+const pageResponses = (done: string) => ({
+  200: htmlResponse(done),
+  400: htmlResponse('A page saying the link does not work (malformed, forged, expired or revoked)'),
+  ...errorResponses(413, 415, 429),
+});
 
-function sendPage(reply: FastifyReply, status: number, body: string) {
+export function sendPage(reply: FastifyReply, status: number, body: string) {
   return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
 }
 
@@ -27,43 +34,88 @@ function sendPage(reply: FastifyReply, status: number, body: string) {
 export function tokenLinkRoutes(app: App, deps: ApiDeps): void {
   const verify = (token: string, purpose: TokenPurpose) =>
     verifyToken(deps.config.tokenSecret, token, purpose);
-  const schema = (summary: string) => ({ summary, params: TokenParams, response: htmlPage });
-
-  app.get(
-    '/confirm/:token',
-    { schema: schema('Confirmation page (changes nothing)') },
-    async (request, reply) => {
-      const { token } = request.params;
-      if (!verify(token, 'confirm').ok) return sendPage(reply, 400, invalidLinkPage());
-      return sendPage(reply, 200, confirmPage(`/confirm/${token}`));
-    },
-  );
-
-  app.post('/confirm/:token', { schema: schema('Confirm a subscription') }, async (request, reply) => {
-    const { token } = request.params;
-    const check = verify(token, 'confirm');
-    if (!check.ok) return sendPage(reply, 400, invalidLinkPage());
-    const subscriber = await confirmSubscriber(deps.pool, check.claims.subscriberId, check.claims.version);
-    if (!subscriber) return sendPage(reply, 400, invalidLinkPage());
-    if (subscriber.newlyActive) {
-      await enqueue(deps.queues, { name: 'send-welcome', data: { subscriberId: subscriber.id } });
-    }
-    const settings = { publicBaseUrl: deps.config.publicBaseUrl, tokenSecret: deps.config.tokenSecret };
-    return sendPage(reply, 200, confirmedPage(personalUrl(settings, 'manage', subscriber)));
+  const schema = (summary: string, done: string) => ({
+    summary,
+    tags: ['links in mails'],
+    params: TokenParams,
+    response: pageResponses(done),
   });
 
-  app.get('/u/:token', { schema: schema('Unsubscribe page (changes nothing)') }, async (request, reply) => {
-    const { token } = request.params;
-    if (!verify(token, 'unsubscribe').ok) return sendPage(reply, 400, invalidLinkPage());
-    return sendPage(reply, 200, unsubscribePage(`/u/${token}`));
-  });
+  // Mailbox providers send the one-click POST form-encoded or as multipart; the fields are read
+  // (and bounded) but the token alone decides. Multipart is accepted on these routes only.
+  app.register(async (scope) => {
+    const links = scope.withTypeProvider<TypeBoxTypeProvider>();
+    await links.register(multipart, {
+      attachFieldsToBody: 'keyValues',
+      limits: {
+        fields: 8,
+        fieldNameSize: 100,
+        fieldSize: 1024,
+        files: 0,
+        fileSize: 0,
+        parts: 8,
+        headerPairs: 20,
+      },
+    });
 
-  app.post('/u/:token', { schema: schema('One-click unsubscribe (RFC 8058)') }, async (request, reply) => {
-    const { token } = request.params;
-    const check = verify(token, 'unsubscribe');
-    if (!check.ok) return sendPage(reply, 400, invalidLinkPage());
-    // Idempotent: a second POST (the button after the provider's one-click) answers the same page.
-    await unsubscribe(deps.pool, check.claims.subscriberId, check.claims.version);
-    return sendPage(reply, 200, unsubscribedPage());
+    links.get(
+      '/confirm/:token',
+      { schema: schema('Confirmation page (changes nothing)', 'A page with a button that confirms') },
+      async (request, reply) => {
+        const { token } = request.params;
+        if (!verify(token, 'confirm').ok) return sendPage(reply, 400, invalidLinkPage());
+        return sendPage(reply, 200, confirmPage(`/confirm/${token}`));
+      },
+    );
+
+    links.post(
+      '/confirm/:token',
+      { schema: schema('Confirm a subscription', 'Subscribed; links to the preference centre') },
+      async (request, reply) => {
+        const { token } = request.params;
+        const check = verify(token, 'confirm');
+        if (!check.ok) return sendPage(reply, 400, invalidLinkPage());
+        const subscriber = await confirmSubscriber(
+          deps.pool,
+          check.claims.subscriberId,
+          check.claims.version,
+        );
+        if (!subscriber) return sendPage(reply, 400, invalidLinkPage());
+        if (subscriber.newlyActive) {
+          await enqueue(deps.queues, { name: 'send-welcome', data: { subscriberId: subscriber.id } });
+        }
+        const settings = { publicBaseUrl: deps.config.publicBaseUrl, tokenSecret: deps.config.tokenSecret };
+        return sendPage(reply, 200, confirmedPage(personalUrl(settings, 'manage', subscriber)));
+      },
+    );
+
+    links.get(
+      '/u/:token',
+      { schema: schema('Unsubscribe page (changes nothing)', 'A page with an unsubscribe button') },
+      async (request, reply) => {
+        const { token } = request.params;
+        if (!verify(token, 'unsubscribe').ok) return sendPage(reply, 400, invalidLinkPage());
+        return sendPage(reply, 200, unsubscribePage(`/u/${token}`));
+      },
+    );
+
+    links.post(
+      '/u/:token',
+      {
+        schema: {
+          ...schema('One-click unsubscribe (RFC 8058)', 'Unsubscribed, at once; never a redirect'),
+          description:
+            'Takes `List-Unsubscribe=One-Click` form-encoded or as multipart/form-data, with no cookie or other credential: the signed token alone identifies the reader. Planned digests not yet sent are cancelled.',
+        },
+      },
+      async (request, reply) => {
+        const { token } = request.params;
+        const check = verify(token, 'unsubscribe');
+        if (!check.ok) return sendPage(reply, 400, invalidLinkPage());
+        // Idempotent: a second POST (the button after the provider's one-click) answers the same page.
+        await unsubscribe(deps.pool, check.claims.subscriberId, check.claims.version);
+        return sendPage(reply, 200, unsubscribedPage());
+      },
+    );
   });
 }

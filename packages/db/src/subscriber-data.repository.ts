@@ -1,0 +1,91 @@
+import type { Pool } from './pool.ts';
+
+/** Everything paperboy stores about one reader, as they would read it. */
+export interface SubscriberExport {
+  subscriber: {
+    id: string;
+    email: string;
+    /** sha256 of the address: the key the suppression list uses. */
+    emailHash: string;
+    status: string;
+    topics: string[];
+    timezone: string;
+    sendHour: number;
+    paperCount: number;
+    tokenVersion: number;
+    pausedUntil: Date | null;
+    confirmationSentAt: Date | null;
+    confirmedAt: Date | null;
+    unsubscribedAt: Date | null;
+    createdAt: Date;
+    updatedAt: Date;
+  };
+  suppression: { reason: string; detail: string | null; createdAt: Date } | null;
+  deliveries: {
+    id: string;
+    localDate: string;
+    status: string;
+    editionId: string | null;
+    messageId: string | null;
+    skipReason: string | null;
+    lastError: string | null;
+    sendAttempts: number;
+    plannedAt: Date;
+    composedAt: Date | null;
+    sentAt: Date | null;
+    papers: { paperId: string; title: string; position: number; matchedTopics: string[]; links: unknown }[];
+  }[];
+}
+
+export async function exportSubscriberData(pool: Pool, id: string): Promise<SubscriberExport | null> {
+  const subscriber = await pool.query<SubscriberExport['subscriber']>(
+    `SELECT id, email, email_hash AS "emailHash", status, topics, timezone, send_hour AS "sendHour",
+       paper_count AS "paperCount", token_version AS "tokenVersion", paused_until AS "pausedUntil",
+       confirmation_sent_at AS "confirmationSentAt", confirmed_at AS "confirmedAt",
+       unsubscribed_at AS "unsubscribedAt", created_at AS "createdAt", updated_at AS "updatedAt"
+     FROM subscribers WHERE id = $1`,
+    [id],
+  );
+  const row = subscriber.rows[0];
+  if (!row) return null;
+  const suppression = await pool.query<NonNullable<SubscriberExport['suppression']>>(
+    `SELECT reason, detail, created_at AS "createdAt" FROM suppressions WHERE email_hash = $1`,
+    [row.emailHash],
+  );
+  const deliveries = await pool.query<SubscriberExport['deliveries'][number]>(
+    `SELECT d.id, d.local_date AS "localDate", d.status, d.edition_id AS "editionId",
+       d.message_id AS "messageId", d.skip_reason AS "skipReason", d.last_error AS "lastError",
+       d.send_attempts AS "sendAttempts", d.planned_at AS "plannedAt", d.composed_at AS "composedAt",
+       d.sent_at AS "sentAt",
+       coalesce(json_agg(json_build_object('paperId', p.id, 'title', p.title, 'position', dp.position,
+         'matchedTopics', dp.matched_topics, 'links', p.links) ORDER BY dp.position)
+         FILTER (WHERE dp.paper_id IS NOT NULL), '[]') AS papers
+     FROM deliveries d
+     LEFT JOIN delivery_papers dp ON dp.delivery_id = d.id
+     LEFT JOIN papers p ON p.id = dp.paper_id
+     WHERE d.subscriber_id = $1
+     GROUP BY d.id
+     ORDER BY d.local_date, d.planned_at`,
+    [id],
+  );
+  return { subscriber: row, suppression: suppression.rows[0] ?? null, deliveries: deliveries.rows };
+}
+
+/**
+ * Erases a reader: the row goes and its deliveries and paper history cascade with it. Only the
+ * address's hash stays, on the suppression list, so it is not mailed again unless it signs up and
+ * confirms anew. Any detail an earlier suppression held (bounce text may quote the address) goes too.
+ */
+export async function eraseSubscriber(pool: Pool, id: string, tokenVersion: number): Promise<boolean> {
+  const result = await pool.query(
+    `WITH gone AS (
+       DELETE FROM subscribers WHERE id = $1 AND token_version = $2 RETURNING email_hash
+     ), suppressed AS (
+       INSERT INTO suppressions (email_hash, reason) SELECT email_hash, 'erased' FROM gone
+       ON CONFLICT (email_hash) DO UPDATE SET reason = 'erased', detail = NULL
+     )
+     SELECT email_hash FROM gone`,
+    [id, tokenVersion],
+  );
+  return result.rowCount === 1;
+}

@@ -1,0 +1,196 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import {
+  eraseSubscriber,
+  exportSubscriberData,
+  revokeLinks,
+  type Subscriber,
+  updatePreferences,
+} from '@paperboy/db';
+import { linkPaths, personalUrl, signToken } from '@paperboy/links';
+import { Type } from 'typebox';
+import type { App } from '../app.ts';
+import type { ApiDeps } from '../deps.ts';
+import { formFrom, type ManageForm, managePage } from '../pages/manage-page.ts';
+import { erasedPage, eraseNotConfirmedPage, linksRevokedPage } from '../pages/manage-result-pages.ts';
+import { invalidLinkPage } from '../pages/token-pages.ts';
+import type { FieldProblem } from '../preferences.ts';
+import { errorResponses, htmlResponse } from '../schemas.ts';
+import { findReader } from '../security/reader-auth.ts';
+import { exportView } from '../subscriber-schemas.ts';
+import { formFromBody, ManageFormBody, readManageForm } from './manage-form.ts';
+import { sendPage } from './token-links.route.ts';
+
+const TokenParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 512 }) });
+const tags = ['preference centre'];
+const invalid = htmlResponse('A page saying the link does not work (forged, revoked or erased)');
+
+/**
+ * The preference centre every digest links to: plain HTML forms that POST back, so it works with
+ * no JavaScript. The manage token in the path is the only credential.
+ */
+export function manageRoutes(app: App, deps: ApiDeps): void {
+  const paths = (token: string, subscriber: Subscriber) => {
+    const unsubscribeToken = signToken(deps.config.tokenSecret, {
+      purpose: 'unsubscribe',
+      subscriberId: subscriber.id,
+      version: subscriber.tokenVersion,
+      expiresAt: 0,
+    });
+    // Relative paths: the forms post to this very site (CSP form-action 'self').
+    const self = `${linkPaths.manage}${token}`;
+    return {
+      save: self,
+      unsubscribe: `${linkPaths.unsubscribe}${unsubscribeToken}`,
+      exportData: `${self}/export`,
+      erase: `${self}/erase`,
+      revoke: `${self}/revoke`,
+    };
+  };
+  const render = (
+    token: string,
+    subscriber: Subscriber,
+    extra: { form?: ManageForm; problems?: FieldProblem[]; saved?: boolean } = {},
+  ) =>
+    managePage({
+      subscriber,
+      actions: paths(token, subscriber),
+      form: extra.form ?? formFrom(subscriber),
+      problems: extra.problems ?? [],
+      saved: extra.saved ?? false,
+      now: new Date(),
+    });
+
+  app.register(async (scope) => {
+    const manage = scope.withTypeProvider<TypeBoxTypeProvider>();
+
+    manage.get(
+      '/manage/:token',
+      {
+        schema: {
+          summary: 'Preference centre page',
+          tags,
+          params: TokenParams,
+          querystring: Type.Object({ saved: Type.Optional(Type.Literal('1')) }),
+          response: { 200: htmlResponse('The preference form'), 400: invalid, ...errorResponses(429) },
+        },
+      },
+      async (request, reply) => {
+        const { token } = request.params;
+        const reader = await findReader(deps, token);
+        if (!reader) return sendPage(reply, 400, invalidLinkPage());
+        return sendPage(reply, 200, render(token, reader, { saved: request.query.saved === '1' }));
+      },
+    );
+
+    manage.post(
+      '/manage/:token',
+      {
+        bodyLimit: 8 * 1024,
+        schema: {
+          summary: 'Save preferences from the form; answers 303 to the page with a saved notice',
+          tags,
+          params: TokenParams,
+          body: ManageFormBody,
+          response: {
+            303: Type.Null({ description: 'Saved; go to the page with a saved notice' }),
+            400: htmlResponse('The form again with what to fix, or a page saying the link does not work'),
+            409: htmlResponse('The reader has unsubscribed; nothing was saved'),
+            ...errorResponses(413, 415, 429),
+          },
+        },
+      },
+      async (request, reply) => {
+        const { token } = request.params;
+        const reader = await findReader(deps, token);
+        if (!reader) return sendPage(reply, 400, invalidLinkPage());
+        if (reader.status === 'unsubscribed') return sendPage(reply, 409, render(token, reader));
+        const form = readManageForm(request.body);
+        if (!form.ok) {
+          const shown = formFromBody(request.body, formFrom(reader));
+          return sendPage(reply, 400, render(token, reader, { form: shown, problems: form.problems }));
+        }
+        const updated = await updatePreferences(deps.pool, reader.id, reader.tokenVersion, form.change);
+        if (!updated) return sendPage(reply, 400, invalidLinkPage());
+        // Post/redirect/get: reloading the page shows the saved settings instead of posting again.
+        return reply.status(303).header('location', `${linkPaths.manage}${token}?saved=1`).send(null);
+      },
+    );
+
+    manage.get(
+      '/manage/:token/export',
+      {
+        schema: {
+          summary: 'Download everything stored about you (the same JSON as /v1/subscriptions/me/export)',
+          tags,
+          params: TokenParams,
+          response: {
+            200: Type.Unknown({ description: 'The export, as a JSON attachment' }),
+            400: invalid,
+            ...errorResponses(429),
+          },
+        },
+      },
+      async (request, reply) => {
+        const reader = await findReader(deps, request.params.token);
+        const data = reader && (await exportSubscriberData(deps.pool, reader.id));
+        if (!data) return sendPage(reply, 400, invalidLinkPage());
+        return reply
+          .header('cache-control', 'no-store')
+          .header('content-disposition', 'attachment; filename="paperboy-my-data.json"')
+          .type('application/json; charset=utf-8')
+          .send(JSON.stringify(exportView(data, new Date()), null, 2));
+      },
+    );
+
+    manage.post(
+      '/manage/:token/erase',
+      {
+        bodyLimit: 1024,
+        schema: {
+          summary: 'Erase everything stored about you (needs confirm=yes)',
+          tags,
+          params: TokenParams,
+          body: Type.Object(
+            { confirm: Type.Optional(Type.String({ maxLength: 10 })) },
+            { additionalProperties: false },
+          ),
+          response: {
+            200: htmlResponse('Erased'),
+            400: htmlResponse('Not confirmed, or the link does not work'),
+            ...errorResponses(413, 415, 429),
+          },
+        },
+      },
+      async (request, reply) => {
+        const { token } = request.params;
+        const reader = await findReader(deps, token);
+        if (!reader) return sendPage(reply, 400, invalidLinkPage());
+        if (request.body?.confirm !== 'yes')
+          return sendPage(reply, 400, eraseNotConfirmedPage(`${linkPaths.manage}${token}`));
+        await eraseSubscriber(deps.pool, reader.id, reader.tokenVersion);
+        return sendPage(reply, 200, erasedPage());
+      },
+    );
+
+    manage.post(
+      '/manage/:token/revoke',
+      {
+        bodyLimit: 1024,
+        schema: {
+          summary: 'Sign out every link sent so far; shows a fresh link to this page',
+          tags,
+          params: TokenParams,
+          response: { 200: htmlResponse('Signed out'), 400: invalid, ...errorResponses(413, 415, 429) },
+        },
+      },
+      async (request, reply) => {
+        const reader = await findReader(deps, request.params.token);
+        const version = reader && (await revokeLinks(deps.pool, reader.id, reader.tokenVersion));
+        if (!reader || version === null) return sendPage(reply, 400, invalidLinkPage());
+        const links = { publicBaseUrl: deps.config.publicBaseUrl, tokenSecret: deps.config.tokenSecret };
+        const manageUrl = personalUrl(links, 'manage', { id: reader.id, tokenVersion: version });
+        return sendPage(reply, 200, linksRevokedPage(manageUrl));
+      },
+    );
+  });
+}
