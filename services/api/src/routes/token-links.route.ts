@@ -1,12 +1,12 @@
-import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { confirmSubscriber, unsubscribe } from '@paperboy/db';
+import { confirmSubscriber, findSubscriber, unsubscribe } from '@paperboy/db';
 import { personalUrl, type TokenPurpose, verifyToken } from '@paperboy/links';
 import { enqueue } from '@paperboy/queue';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { App } from '../app.ts';
 import type { ApiDeps } from '../deps.ts';
+import { parseMultipartFields } from '../multipart-fields.ts';
 import {
   confirmedPage,
   confirmPage,
@@ -45,18 +45,20 @@ export function tokenLinkRoutes(app: App, deps: ApiDeps): void {
   // (and bounded) but the token alone decides. Multipart is accepted on these routes only.
   app.register(async (scope) => {
     const links = scope.withTypeProvider<TypeBoxTypeProvider>();
-    await links.register(multipart, {
-      attachFieldsToBody: 'keyValues',
-      limits: {
-        fields: 8,
-        fieldNameSize: 100,
-        fieldSize: 1024,
-        files: 0,
-        fileSize: 0,
-        parts: 8,
-        headerPairs: 20,
+    links.addContentTypeParser(
+      'multipart/form-data',
+      { parseAs: 'string', bodyLimit: 16 * 1024 },
+      (request, body, done) => {
+        const fields = parseMultipartFields(String(body), request.headers['content-type'] ?? '');
+        if (fields) done(null, fields);
+        else
+          done(
+            Object.assign(new Error('the multipart body is malformed or carries a file'), {
+              statusCode: 400,
+            }),
+          );
       },
-    });
+    );
 
     links.get(
       '/confirm/:token',
@@ -94,7 +96,10 @@ export function tokenLinkRoutes(app: App, deps: ApiDeps): void {
       { schema: schema('Unsubscribe page (changes nothing)', 'A page with an unsubscribe button') },
       async (request, reply) => {
         const { token } = request.params;
-        if (!verify(token, 'unsubscribe').ok) return sendPage(reply, 400, invalidLinkPage());
+        const check = verify(token, 'unsubscribe');
+        const subscriber = check.ok ? await findSubscriber(deps.pool, check.claims.subscriberId) : null;
+        if (!check.ok || subscriber?.tokenVersion !== check.claims.version)
+          return sendPage(reply, 400, invalidLinkPage());
         return sendPage(reply, 200, unsubscribePage(`/u/${token}`));
       },
     );
@@ -113,7 +118,9 @@ export function tokenLinkRoutes(app: App, deps: ApiDeps): void {
         const check = verify(token, 'unsubscribe');
         if (!check.ok) return sendPage(reply, 400, invalidLinkPage());
         // Idempotent: a second POST (the button after the provider's one-click) answers the same page.
-        await unsubscribe(deps.pool, check.claims.subscriberId, check.claims.version);
+        // A revoked or erased reader's link must not claim an unsubscribe that did not happen.
+        const done = await unsubscribe(deps.pool, check.claims.subscriberId, check.claims.version);
+        if (!done) return sendPage(reply, 400, invalidLinkPage());
         return sendPage(reply, 200, unsubscribedPage());
       },
     );
