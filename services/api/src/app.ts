@@ -7,7 +7,7 @@ import type { Logger } from '@paperboy/runtime';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { ApiDeps } from './deps.ts';
 import { registerApiDocs, registerApiDocsUi } from './docs.ts';
-import { installErrorHandling } from './errors.ts';
+import { frameworkErrors, installErrorHandling } from './errors.ts';
 import { instrumentRequests } from './metrics.ts';
 import { adminRoutes } from './routes/admin.route.ts';
 import { digestsRoutes } from './routes/digests.route.ts';
@@ -40,6 +40,7 @@ export async function buildApp(deps: ApiDeps, logger: Logger): Promise<App> {
     trustProxy: deps.config.trustProxy.length > 0 ? [...deps.config.trustProxy] : false,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installValidation(app);

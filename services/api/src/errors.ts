@@ -1,4 +1,4 @@
-import type { FastifyError } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from './app.ts';
 
 /** The one error body every route answers with. */
@@ -16,6 +16,7 @@ const CODES: Record<number, string> = {
   409: 'conflict',
   410: 'gone',
   413: 'payload_too_large',
+  414: 'uri_too_long',
   415: 'unsupported_media_type',
   422: 'unprocessable_entity',
   429: 'too_many_requests',
@@ -52,4 +53,16 @@ export function installErrorHandling(app: App): void {
   app.setNotFoundHandler((request, reply) => {
     reply.status(404).send(errorBody(404, `no route for ${request.method} ${request.url.split('?')[0]}`));
   });
+}
+
+/**
+ * The few errors fastify raises before routing (a URL with broken percent-encoding, a failed
+ * async constraint) skip the error handler; they get the same JSON body through here.
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status =
+    error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  reply
+    .status(status)
+    .send(errorBody(status, error.code === 'FST_ERR_BAD_URL' ? 'the URL is malformed' : error.message));
 }

@@ -17,10 +17,10 @@ import {
 import { errorResponses, htmlResponse } from '../schemas.ts';
 
 const TokenParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 512 }) });
-const pageResponses = (done: string) => ({
+const pageResponses = (done: string, hasBody: boolean) => ({
   200: htmlResponse(done),
   400: htmlResponse('A page saying the link does not work (malformed, forged, expired or revoked)'),
-  ...errorResponses(413, 415, 429),
+  ...(hasBody ? errorResponses(413, 415, 429) : errorResponses(429)),
 });
 
 export function sendPage(reply: FastifyReply, status: number, body: string) {
@@ -34,11 +34,11 @@ export function sendPage(reply: FastifyReply, status: number, body: string) {
 export function tokenLinkRoutes(app: App, deps: ApiDeps): void {
   const verify = (token: string, purpose: TokenPurpose) =>
     verifyToken(deps.config.tokenSecret, token, purpose);
-  const schema = (summary: string, done: string) => ({
+  const schema = (summary: string, done: string, hasBody = false) => ({
     summary,
     tags: ['links in mails'],
     params: TokenParams,
-    response: pageResponses(done),
+    response: pageResponses(done, hasBody),
   });
 
   // Mailbox providers send the one-click POST form-encoded or as multipart; the fields are read
@@ -72,7 +72,7 @@ export function tokenLinkRoutes(app: App, deps: ApiDeps): void {
 
     links.post(
       '/confirm/:token',
-      { schema: schema('Confirm a subscription', 'Subscribed; links to the preference centre') },
+      { schema: schema('Confirm a subscription', 'Subscribed; links to the preference centre', true) },
       async (request, reply) => {
         const { token } = request.params;
         const check = verify(token, 'confirm');
@@ -108,7 +108,7 @@ export function tokenLinkRoutes(app: App, deps: ApiDeps): void {
       '/u/:token',
       {
         schema: {
-          ...schema('One-click unsubscribe (RFC 8058)', 'Unsubscribed, at once; never a redirect'),
+          ...schema('One-click unsubscribe (RFC 8058)', 'Unsubscribed, at once; never a redirect', true),
           description:
             'Takes `List-Unsubscribe=One-Click` form-encoded or as multipart/form-data, with no cookie or other credential: the signed token alone identifies the reader. Planned digests not yet sent are cancelled.',
         },
