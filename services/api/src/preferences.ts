@@ -1,5 +1,5 @@
 import type { PreferenceChange } from '@paperboy/db';
-import { isTimeZone } from './time-zones.ts';
+import { canonicalTimeZone } from './time-zones.ts';
 
 export const LIMITS = {
   topics: 20,
@@ -45,11 +45,14 @@ export function checkPreferences(
         message: `each topic must be at most ${LIMITS.topicLength} characters`,
       });
   }
-  if (change.timezone !== undefined && !isTimeZone(change.timezone)) {
-    problems.push({
-      field: 'timezone',
-      message: `"${change.timezone.slice(0, 64)}" is not an IANA time zone like Europe/Berlin`,
-    });
+  if (change.timezone !== undefined) {
+    const zone = canonicalTimeZone(change.timezone);
+    if (zone) cleaned.timezone = zone;
+    else
+      problems.push({
+        field: 'timezone',
+        message: `"${change.timezone.slice(0, 64)}" is not an IANA time zone like Europe/Berlin`,
+      });
   }
   const ranges = [
     ['sendHour', 0, 23],

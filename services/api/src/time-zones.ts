@@ -18,3 +18,13 @@ export function isTimeZone(zone: string): boolean {
     return false;
   }
 }
+
+/**
+ * The zone as IANA spells it ("europe/berlin" -> "Europe/Berlin"), or null when it is not one.
+ * Aliases stay as given (Europe/Kyiv is not turned into the older Europe/Kiev some ICU builds prefer).
+ */
+export function canonicalTimeZone(zone: string): string | null {
+  if (!isTimeZone(zone)) return null;
+  const resolved = new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
+  return resolved.toLowerCase() === zone.toLowerCase() ? resolved : zone;
+}

@@ -28,7 +28,7 @@ describe('sign-up', () => {
     const response = await signUp({
       email: '  Grace.Hopper@Bücher.EXAMPLE ',
       topics: ['  Diffusion  models ', 'diffusion models', 'LLMs'],
-      timezone: 'America/New_York',
+      timezone: 'america/new_york',
       sendHour: 6,
       paperCount: 5,
     });
