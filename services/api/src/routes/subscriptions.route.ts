@@ -80,14 +80,9 @@ export function subscriptionsRoutes(app: App, deps: ApiDeps): void {
         config.confirmationResendMinutes * 60,
       );
       // Enqueued on every path, whatever the address's state, so neither timing nor Redis traffic
-      // tells a known address from a new one; the mailer sends only to a pending reader whose last
-      // confirmation is older than the resend interval. One job id per interval bounds the queue.
-      const interval = Math.floor(Date.now() / (config.confirmationResendMinutes * 60_000));
-      await enqueue(deps.queues, {
-        name: 'send-confirmation',
-        data: { subscriberId: outcome.subscriberId },
-        jobId: `confirm-${outcome.subscriberId}-${interval}`,
-      });
+      // tells a known address from a new one. The mailer sends only to a pending reader whose last
+      // confirmation is older than the resend interval; the rate limits above bound the queue.
+      await enqueue(deps.queues, { name: 'send-confirmation', data: { subscriberId: outcome.subscriberId } });
       return reply.status(202).send(ACCEPTED);
     },
   );
