@@ -95,9 +95,10 @@ describe('confirmation mails', () => {
     await mailerIdle();
     expect(stack.sink.messages.filter(to('returning@example.org'))).toHaveLength(1);
 
-    await pool.query(`UPDATE subscribers SET status = 'unsubscribed', confirmation_sent_at = NULL WHERE id = $1`, [
-      reader!.id,
-    ]);
+    await pool.query(
+      `UPDATE subscribers SET status = 'unsubscribed', confirmation_sent_at = NULL WHERE id = $1`,
+      [reader!.id],
+    );
     await signUp('returning@example.org');
     expect((await findSubscriberByEmail(pool, 'returning@example.org'))?.status).toBe('pending');
     const [, second] = await stack.sink.waitFor(to('returning@example.org'), 2);

@@ -5,7 +5,7 @@ import { fuzzRequest } from './support/fuzz-requests.ts';
 import { seededRandom } from './support/random.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_260_401);
-const REQUESTS = 6_000;
+const REQUESTS = 5_200;
 const IN_FLIGHT = 16;
 
 let api: TestApi;

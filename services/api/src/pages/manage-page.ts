@@ -38,6 +38,7 @@ input[aria-invalid="true"], select[aria-invalid="true"] { border: 2px solid var(
 .row { display: grid; grid-template-columns: 1fr 1fr; gap: 0 1rem; }
 @media (max-width: 30rem) { .row { grid-template-columns: 1fr; } }
 a { color: var(--accent); }
+.card > :first-child { margin-top: 0; }
 `;
 
 export function hourLabel(hour: number): string {
