@@ -41,8 +41,6 @@ export async function startStack(
     DATABASE_URL: schema.url,
     REDIS_URL: TEST_REDIS_URL,
     QUEUE_PREFIX: queuePrefix.prefix,
-    // Rate-limit counters live under the file's own prefix, so files and reruns never share a budget.
-    RATE_LIMIT_PREFIX: `${queuePrefix.prefix}rate:`,
     SMTP_URL: sink.url,
     PUBLIC_BASE_URL,
     PORT: '0',

@@ -70,7 +70,7 @@ export interface Config {
   signupsPerIpPerHour: number;
   /** Sign-ups per hour for one address (bounds confirmation mails aimed at one inbox). */
   signupsPerAddressPerHour: number;
-  /** Redis key prefix of the rate-limit counters; shared by every api replica. */
+  /** Redis key prefix of the rate-limit counters, shared by every api replica; defaults to QUEUE_PREFIX + "rate:". */
   rateLimitPrefix: string;
   /** Origins allowed to call the API from a browser; empty = CORS off. */
   corsOrigins: string[];
@@ -147,7 +147,7 @@ const spec: Spec = {
     parse: integer(1, 1_000_000),
     default: '5',
   },
-  rateLimitPrefix: { env: 'RATE_LIMIT_PREFIX', parse: text, default: 'paperboy-rate:' },
+  rateLimitPrefix: { env: 'RATE_LIMIT_PREFIX', parse: text },
   corsOrigins: { env: 'CORS_ORIGINS', parse: origins, default: '' },
   // Private ranges only: a reverse proxy there may name the client; nobody on the internet can.
   trustProxy: { env: 'TRUST_PROXY', parse: list, default: 'loopback,linklocal,uniquelocal' },
@@ -186,6 +186,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   }
   // Scheduled ingest reaches the internet; only production (e.g. docker compose) does that unasked.
   if (config.ingestEnabled === null) config.ingestEnabled = config.nodeEnv === 'production';
+  // Follows the queue prefix, so whatever isolates one deployment's (or one test's) jobs isolates its limits too.
+  config.rateLimitPrefix ??= `${config.queuePrefix}rate:`;
   if (config.nodeEnv === 'production' && config.tokenSecret === DEV_TOKEN_SECRET) {
     problems.push('TOKEN_SECRET must not be the development default in production');
   }

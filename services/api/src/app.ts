@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDe
 import type { ApiDeps } from './deps.ts';
 import { registerApiDocs, registerApiDocsUi } from './docs.ts';
 import { frameworkErrors, installErrorHandling } from './errors.ts';
+import { requestSerializer } from './log-redaction.ts';
 import { instrumentRequests } from './metrics.ts';
 import { adminRoutes } from './routes/admin.route.ts';
 import { digestsRoutes } from './routes/digests.route.ts';
@@ -33,7 +34,7 @@ export type App = FastifyInstance<
 /** Builds the whole HTTP app from its dependencies; listening is the caller's business. */
 export async function buildApp(deps: ApiDeps, logger: Logger): Promise<App> {
   const app = Fastify({
-    loggerInstance: logger as FastifyBaseLogger,
+    loggerInstance: logger.child({}, { serializers: { req: requestSerializer } }) as FastifyBaseLogger,
     bodyLimit: 64 * 1024,
     // Link tokens travel in the path and are longer than fastify's default 100-character limit.
     routerOptions: { maxParamLength: 600 },

@@ -31,6 +31,3 @@ export function errorResponses<const C extends number>(...codes: C[]): ErrorSche
 export function htmlResponse(description: string) {
   return { description, content: { 'text/html': { schema: Type.String() } } };
 }
-
-export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);

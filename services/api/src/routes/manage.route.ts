@@ -12,13 +12,13 @@ import type { App } from '../app.ts';
 import type { ApiDeps } from '../deps.ts';
 import { formFrom, type ManageForm, managePage } from '../pages/manage-page.ts';
 import { erasedPage, eraseNotConfirmedPage, linksRevokedPage } from '../pages/manage-result-pages.ts';
+import { sendPage } from '../pages/send-page.ts';
 import { invalidLinkPage } from '../pages/token-pages.ts';
 import type { FieldProblem } from '../preferences.ts';
 import { errorResponses, htmlResponse } from '../schemas.ts';
 import { findReader } from '../security/reader-auth.ts';
 import { exportView } from '../subscriber-schemas.ts';
 import { formFromBody, ManageFormBody, readManageForm } from './manage-form.ts';
-import { sendPage } from './token-links.route.ts';
 
 const TokenParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 512 }) });
 const tags = ['preference centre'];

@@ -2,11 +2,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { confirmSubscriber, findSubscriber, unsubscribe } from '@paperboy/db';
 import { personalUrl, type TokenPurpose, verifyToken } from '@paperboy/links';
 import { enqueue } from '@paperboy/queue';
-import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { App } from '../app.ts';
 import type { ApiDeps } from '../deps.ts';
 import { parseMultipartFields } from '../multipart-fields.ts';
+import { sendPage } from '../pages/send-page.ts';
 import {
   confirmedPage,
   confirmPage,
@@ -22,10 +22,6 @@ const pageResponses = (done: string, hasBody: boolean) => ({
   400: htmlResponse('A page saying the link does not work (malformed, forged, expired or revoked)'),
   ...(hasBody ? errorResponses(413, 415, 429) : errorResponses(429)),
 });
-
-export function sendPage(reply: FastifyReply, status: number, body: string) {
-  return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
-}
 
 /**
  * The links in mails. A GET never changes anything (mail scanners prefetch links); it shows a page

@@ -43,7 +43,6 @@ export async function startTestApi(label: string, env: Record<string, string> = 
     DATABASE_URL: schema.url,
     REDIS_URL: TEST_REDIS_URL,
     QUEUE_PREFIX: prefix.prefix,
-    RATE_LIMIT_PREFIX: `${prefix.prefix}rate:`,
     PUBLIC_BASE_URL: 'https://paperboy.test',
     PORT: '0',
     TOKEN_SECRET,
