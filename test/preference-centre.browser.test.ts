@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { findSubscriber, findSubscriberByEmail } from '@paperboy/db';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isConfirmation, isDigest } from './support/mail-kinds.ts';
 import { type Stack, startStack } from './support/stack.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
@@ -41,10 +42,12 @@ beforeAll(async () => {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: READER, topics: ['diffusion'], timezone: 'Europe/Berlin', sendHour: 8 }),
   });
-  const [confirmation] = await stack.sink.waitFor((mail) => mail.envelopeTo.includes(READER));
+  const [confirmation] = await stack.sink.waitFor(
+    (mail) => mail.envelopeTo.includes(READER) && isConfirmation(mail),
+  );
   await fetch(stack.local(linkIn(confirmation!.parsed.text ?? '', '/confirm/')), { method: 'POST' });
   await stack.plan(new Date('2026-11-30T12:00:00Z'));
-  const [digest] = await stack.sink.waitFor((mail) => mail.header('list-unsubscribe') !== undefined);
+  const [digest] = await stack.sink.waitFor(isDigest);
   manageUrl = linkIn(String(digest!.parsed.html), '/manage/');
   unsubscribeUrl = linkIn(digest!.header('list-unsubscribe') ?? '', '/u/');
 });

@@ -2,6 +2,7 @@ import { findSubscriberByEmail } from '@paperboy/db';
 import { signToken } from '@paperboy/links';
 import type { ReceivedMail } from '@paperboy/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isConfirmation, isWelcome } from './support/mail-kinds.ts';
 import { type Stack, startStack } from './support/stack.ts';
 
 let stack: Stack;
@@ -33,6 +34,7 @@ async function mailerIdle() {
 }
 
 const to = (email: string) => (mail: ReceivedMail) => mail.envelopeTo.includes(email);
+const confirmationTo = (email: string) => (mail: ReceivedMail) => to(email)(mail) && isConfirmation(mail);
 const confirmLink = (mail: ReceivedMail) => {
   const match = /https:\/\/paperboy\.test\/confirm\/[A-Za-z0-9_.-]+/.exec(mail.parsed.text ?? '');
   if (!match) throw new Error('no confirmation link in the mail');
@@ -42,14 +44,14 @@ const confirmLink = (mail: ReceivedMail) => {
 describe('confirmation mails', () => {
   it('sends one confirmation however often a pending address signs up within the interval', async () => {
     for (let attempt = 0; attempt < 4; attempt += 1) await signUp('eager@example.org');
-    await stack.sink.waitFor(to('eager@example.org'));
+    await stack.sink.waitFor(confirmationTo('eager@example.org'));
     await mailerIdle();
     expect(stack.sink.messages.filter(to('eager@example.org'))).toHaveLength(1);
   });
 
   it('sends another once the interval has passed', async () => {
     await signUp('patient@example.org');
-    await stack.sink.waitFor(to('patient@example.org'));
+    await stack.sink.waitFor(confirmationTo('patient@example.org'));
     await mailerIdle();
     // As if CONFIRMATION_RESEND_MINUTES had gone by since the first mail.
     await stack.api.deps.pool.query(
@@ -57,12 +59,12 @@ describe('confirmation mails', () => {
       [stack.config.confirmationResendMinutes, 'patient@example.org'],
     );
     await signUp('patient@example.org');
-    await stack.sink.waitFor(to('patient@example.org'), 2);
+    await stack.sink.waitFor(confirmationTo('patient@example.org'), 2);
   });
 
   it('puts an expiring link in the mail; an expired one confirms nothing', async () => {
     await signUp('late@example.org');
-    const [mail] = await stack.sink.waitFor(to('late@example.org'));
+    const [mail] = await stack.sink.waitFor(confirmationTo('late@example.org'));
     const token = confirmLink(mail!).split('/confirm/')[1]!;
     const [purpose, subscriberId, version, expiresAt] = Buffer.from(token.split('.')[0]!, 'base64url')
       .toString('utf8')
@@ -84,16 +86,20 @@ describe('confirmation mails', () => {
   });
 
   it('makes a reader who left and signs up again confirm afresh; an active reader gets no mail', async () => {
+    const returning = confirmationTo('returning@example.org');
     await signUp('returning@example.org');
-    const [first] = await stack.sink.waitFor(to('returning@example.org'));
+    const [first] = await stack.sink.waitFor(returning);
     expect((await fetch(stack.local(confirmLink(first!)), { method: 'POST' })).status).toBe(200);
+    await stack.sink.waitFor((mail) => to('returning@example.org')(mail) && isWelcome(mail));
     const pool = stack.api.deps.pool;
     const reader = await findSubscriberByEmail(pool, 'returning@example.org');
     expect(reader?.status).toBe('active');
 
+    await mailerIdle();
+    const before = stack.sink.messages.filter(to('returning@example.org')).length;
     await signUp('returning@example.org');
     await mailerIdle();
-    expect(stack.sink.messages.filter(to('returning@example.org'))).toHaveLength(1);
+    expect(stack.sink.messages.filter(to('returning@example.org'))).toHaveLength(before);
 
     await pool.query(
       `UPDATE subscribers SET status = 'unsubscribed', confirmation_sent_at = NULL WHERE id = $1`,
@@ -101,7 +107,7 @@ describe('confirmation mails', () => {
     );
     await signUp('returning@example.org');
     expect((await findSubscriberByEmail(pool, 'returning@example.org'))?.status).toBe('pending');
-    const [, second] = await stack.sink.waitFor(to('returning@example.org'), 2);
+    const [, second] = await stack.sink.waitFor(returning, 2);
     expect((await fetch(stack.local(confirmLink(second!)), { method: 'POST' })).status).toBe(200);
     expect((await findSubscriberByEmail(pool, 'returning@example.org'))?.status).toBe('active');
   });

@@ -150,7 +150,11 @@ const spec: Spec = {
   rateLimitPrefix: { env: 'RATE_LIMIT_PREFIX', parse: text },
   corsOrigins: { env: 'CORS_ORIGINS', parse: origins, default: '' },
   // Private ranges only: a reverse proxy there may name the client; nobody on the internet can.
-  trustProxy: { env: 'TRUST_PROXY', parse: list, default: 'loopback,linklocal,uniquelocal' },
+  trustProxy: {
+    env: 'TRUST_PROXY',
+    parse: (raw) => (raw.trim().toLowerCase() === 'none' ? [] : list(raw)),
+    default: 'loopback,linklocal,uniquelocal',
+  },
 };
 
 export class ConfigError extends Error {

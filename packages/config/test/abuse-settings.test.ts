@@ -15,6 +15,14 @@ describe('abuse and browser settings', () => {
     });
   });
 
+  it('trusts no proxy at all when told none', () => {
+    expect(loadConfig({ ...base, TRUST_PROXY: 'none' }).trustProxy).toEqual([]);
+    expect(loadConfig({ ...base, TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.1',
+    ]);
+  });
+
   it('keeps rate-limit keys under the queue prefix unless told otherwise', () => {
     expect(loadConfig({ ...base, QUEUE_PREFIX: '{blue}' }).rateLimitPrefix).toBe('{blue}rate:');
     expect(loadConfig({ ...base, RATE_LIMIT_PREFIX: 'limits:' }).rateLimitPrefix).toBe('limits:');
