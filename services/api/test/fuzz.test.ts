@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 describe('fuzzing every public route with malformed requests', () => {
-  it(`answers ${REQUESTS} of them with 4xx, never 5xx, and changes no reader (seed ${SEED})`, async () => {
+  it(`answers ${REQUESTS} of them without a 5xx or a stack trace, and changes no reader (seed ${SEED})`, async () => {
     const before = await snapshotSubscribers(api.pool);
     const suppressionsBefore = (await api.pool.query('SELECT * FROM suppressions ORDER BY email_hash')).rows;
     const random = seededRandom(SEED);
@@ -66,7 +66,7 @@ describe('fuzzing every public route with malformed requests', () => {
     const fiveHundreds = [...statuses].filter(([status]) => status >= 500).reduce((sum, [, n]) => sum + n, 0);
     expect(fiveHundreds).toBe(0);
     expect([...statuses.values()].reduce((sum, n) => sum + n, 0)).toBeGreaterThanOrEqual(5_000);
-    // Every answer is a refusal (or a harmless page): a 2xx must only come from routes that read.
+    // The limits were raised for this run: a 429 would mean requests tested the limiter, not the routes.
     expect(statuses.get(429) ?? 0).toBe(0);
     expect(await snapshotSubscribers(api.pool)).toBe(before);
     expect((await api.pool.query('SELECT * FROM suppressions ORDER BY email_hash')).rows).toEqual(

@@ -115,7 +115,7 @@ export function fuzzRequest(ctx: FuzzContext): InjectOptions & { kind: string } 
   const harmless = (purpose: TokenPurpose) => harmlessToken(random, ctx.secret, readers, purpose);
   const anyToken = (purpose: TokenPurpose) =>
     random.chance(0.3) ? ctx.validToken(reader, purpose) : harmless(purpose);
-  const kind = random.int(17);
+  const kind = random.int(18);
   switch (kind) {
     case 0:
     case 1: {
@@ -218,6 +218,23 @@ export function fuzzRequest(ctx: FuzzContext): InjectOptions & { kind: string } 
         headers: authorization(ctx, random.text(24)),
         payload: random.pick([undefined, '{"email":"a@b.org"}']),
       };
+    }
+    case 16: {
+      // The read-only public routes other issues added: papers, the edition archive.
+      const junk = () =>
+        encodeURIComponent(
+          random.pick([random.text(random.int(300)), '2026-02-31', '-1', '1e9', "' OR 1=1 --"]),
+        );
+      const url = random.pick([
+        `/v1/papers?date=${junk()}`,
+        `/v1/papers?q=${junk()}&limit=${junk()}`,
+        `/v1/papers?limit=${random.pick(['0', '101', '-5', 'x', '2.5'])}`,
+        `/v1/papers?unknown=${junk()}`,
+        `/digests?${random.pick(['page', 'before', 'limit', 'x'])}=${junk()}`,
+        `/digests/${junk()}`,
+        `/subscription?${random.text(10)}=${junk()}`,
+      ]);
+      return { kind: 'archive and papers', method: random.pick(['GET', 'POST', 'HEAD'] as const), url };
     }
     default: {
       const method = random.pick(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'] as const);
