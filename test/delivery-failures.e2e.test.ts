@@ -1,6 +1,6 @@
 import { emailHash } from '@paperboy/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isDigest } from './support/mail-kinds.ts';
+import { isConfirmation, isDigest } from './support/mail-kinds.ts';
 import { type Stack, startStack } from './support/stack.ts';
 
 async function activeReader(stack: Stack, email: string): Promise<string> {
@@ -66,6 +66,21 @@ describe('failed sends are retried or recorded, never dropped', () => {
       [emailHash('no-such-user@example.org')],
     );
     expect(rows).toEqual([{ reason: 'hard-bounce' }]);
+
+    // Signing the bounced address up again sends it nothing; another new reader still gets mail.
+    for (const email of ['no-such-user@example.org', 'fresh@example.org']) {
+      const signup = await fetch(`${stack.api.address}/v1/subscriptions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email }),
+      });
+      expect(signup.status).toBe(202);
+    }
+    await stack.sink.waitFor((mail) => isConfirmation(mail) && mail.envelopeTo.includes('fresh@example.org'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(
+      stack.sink.messages.filter((mail) => mail.envelopeTo.includes('no-such-user@example.org')),
+    ).toEqual([]);
     expect(await stack.plan(new Date('2026-12-02T12:00:00Z'), true)).toMatchObject({ planned: 1 }); // the other reader only
   });
 

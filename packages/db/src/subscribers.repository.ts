@@ -47,7 +47,7 @@ export async function findSubscriberByEmail(
   email: string,
 ): Promise<Subscriber | null> {
   const result = await db.query<Subscriber>(
-    `SELECT ${SUBSCRIBER_COLUMNS} FROM subscribers WHERE email = $1`,
+    `SELECT ${SUBSCRIBER_COLUMNS} FROM subscribers WHERE lower(email) = lower($1)`,
     [email],
   );
   return result.rows[0] ?? null;
@@ -73,13 +73,16 @@ export async function recordSignup(
   const result = await pool.query<{ id: string; status: SubscriberStatus; send: boolean }>(
     `INSERT INTO subscribers AS s (email, email_hash, status, topics, timezone, send_hour, paper_count)
      VALUES ($1, $2, 'pending', $3, $4, $5, $6)
-     ON CONFLICT (email) DO UPDATE SET
+     ON CONFLICT ((lower(email))) DO UPDATE SET
        status = CASE WHEN s.status = 'active' THEN 'active' ELSE 'pending' END,
        topics = CASE WHEN s.status = 'active' THEN s.topics ELSE excluded.topics END,
        timezone = CASE WHEN s.status = 'active' THEN s.timezone ELSE excluded.timezone END,
        send_hour = CASE WHEN s.status = 'active' THEN s.send_hour ELSE excluded.send_hour END,
        paper_count = CASE WHEN s.status = 'active' THEN s.paper_count ELSE excluded.paper_count END,
        unsubscribed_at = CASE WHEN s.status = 'active' THEN s.unsubscribed_at ELSE NULL END,
+       -- A reader who left and comes back starts with fresh links: confirmation mails from before
+       -- they left stop working.
+       token_version = CASE WHEN s.status = 'unsubscribed' THEN s.token_version + 1 ELSE s.token_version END,
        updated_at = now()
      RETURNING id, status,
        status = 'pending' AND (confirmation_sent_at IS NULL

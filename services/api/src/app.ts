@@ -11,6 +11,7 @@ import { frameworkErrors, installErrorHandling } from './errors.ts';
 import { requestSerializer } from './log-redaction.ts';
 import { instrumentRequests } from './metrics.ts';
 import { adminRoutes } from './routes/admin.route.ts';
+import { adminPreviewRoutes } from './routes/admin-preview.route.ts';
 import { digestsRoutes } from './routes/digests.route.ts';
 import { healthRoutes } from './routes/health.route.ts';
 import { manageRoutes } from './routes/manage.route.ts';
@@ -72,6 +73,7 @@ export async function buildApp(deps: ApiDeps, logger: Logger): Promise<App> {
   manageRoutes(app, deps);
   meRoutes(app, deps);
   adminRoutes(app, deps);
+  adminPreviewRoutes(app, deps);
   await registerApiDocsUi(app);
   return app;
 }

@@ -47,6 +47,15 @@ describe('sign-up', () => {
     });
   });
 
+  it('treats addresses that differ only in letter case as one reader', async () => {
+    expect((await signUp({ email: 'Case.Reader@example.org' })).statusCode).toBe(202);
+    expect((await signUp({ email: 'case.reader@EXAMPLE.org' })).statusCode).toBe(202);
+    const { rows } = await api.pool.query(
+      "SELECT email FROM subscribers WHERE lower(email) = 'case.reader@example.org'",
+    );
+    expect(rows).toEqual([{ email: 'Case.Reader@example.org' }]);
+  });
+
   it('uses the defaults for preferences left out', async () => {
     expect((await signUp({ email: 'defaults@example.org' })).statusCode).toBe(202);
     expect(await findSubscriberByEmail(api.pool, 'defaults@example.org')).toMatchObject({
@@ -62,6 +71,18 @@ describe('sign-up', () => {
       expect((await signUp({ email: 'eager@example.org' })).statusCode).toBe(202);
     const reader = await findSubscriberByEmail(api.pool, 'eager@example.org');
     expect(await confirmationJobs(reader!.id)).toHaveLength(3);
+  });
+
+  it('retires confirmation links from before a reader left when they sign up again', async () => {
+    const left = await api.seed('returning@example.org', 'unsubscribed');
+    const oldLink = `/confirm/${api.token(left, 'confirm')}`;
+    await signUp({ email: 'returning@example.org' });
+    expect((await api.app.inject({ method: 'POST', url: oldLink })).statusCode).toBe(400);
+    const fresh = (await findSubscriberByEmail(api.pool, 'returning@example.org'))!;
+    expect(fresh.tokenVersion).toBe(left.tokenVersion + 1);
+    expect(
+      (await api.app.inject({ method: 'POST', url: `/confirm/${api.token(fresh, 'confirm')}` })).statusCode,
+    ).toBe(200);
   });
 
   it('makes a reader who left confirm again, and leaves an active reader’s settings alone', async () => {
