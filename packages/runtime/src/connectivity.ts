@@ -31,7 +31,7 @@ export function postgresEndpoint(databaseUrl: string): Endpoint {
     variable: 'DATABASE_URL',
     url: databaseUrl,
     howToStart:
-      'start one with `docker compose up -d postgres`, or on Debian `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`',
+      'start one with `docker compose up -d postgres` (then DATABASE_URL=postgres://paperboy:paperboy@127.0.0.1:5432/paperboy), or on Debian `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`',
   };
 }
 
