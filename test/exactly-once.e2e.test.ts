@@ -17,6 +17,13 @@ describe('exactly one digest per reader per day', () => {
        SELECT email, hash, 'active', 'UTC', 7 FROM unnest($1::text[], $2::text[]) AS t(email, hash)`,
       [emails, emails.map(emailHash)],
     );
+    // A row with a zone Postgres does not know (written by an older version, or a newer Node's
+    // zone list) must not stop everyone else's digest.
+    await stack.api.deps.pool.query(
+      `INSERT INTO subscribers (email, email_hash, status, timezone, send_hour)
+       VALUES ('martian@example.org', $1, 'active', 'Mars/Olympus_Mons', 0)`,
+      [emailHash('martian@example.org')],
+    );
   });
   afterAll(async () => {
     await stack?.close();

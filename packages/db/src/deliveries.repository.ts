@@ -28,13 +28,21 @@ export async function planDueDeliveries(
   options: { ignoreSendHour: boolean },
 ): Promise<string[]> {
   const result = await pool.query<{ id: string }>(
-    `INSERT INTO deliveries (subscriber_id, local_date)
-     SELECT s.id, ($1::timestamptz AT TIME ZONE s.timezone)::date
-     FROM subscribers s
-     WHERE s.status = 'active'
-       AND (s.paused_until IS NULL OR s.paused_until <= $1)
-       AND ($2 OR extract(hour FROM $1::timestamptz AT TIME ZONE s.timezone) >= s.send_hour)
-       AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash)
+    // A zone Postgres does not know would make AT TIME ZONE fail the whole statement, stopping
+    // everyone's digest for one bad row; the materialised CTE keeps such rows out before any
+    // zone arithmetic runs.
+    `WITH eligible AS MATERIALIZED (
+       SELECT s.id, s.timezone, s.send_hour
+       FROM subscribers s
+       WHERE s.status = 'active'
+         AND (s.paused_until IS NULL OR s.paused_until <= $1)
+         AND s.timezone IN (SELECT name FROM pg_timezone_names)
+         AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash)
+     )
+     INSERT INTO deliveries (subscriber_id, local_date)
+     SELECT e.id, ($1::timestamptz AT TIME ZONE e.timezone)::date
+     FROM eligible e
+     WHERE $2 OR extract(hour FROM $1::timestamptz AT TIME ZONE e.timezone) >= e.send_hour
      ON CONFLICT (subscriber_id, local_date) DO NOTHING
      RETURNING id`,
     [now.toISOString(), options.ignoreSendHour],
