@@ -1,12 +1,11 @@
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { findSubscriber, findSubscriberByEmail } from '@paperboy/db';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { ARTIFACTS_DIR, launchBrowser } from '@paperboy/testing';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isConfirmation, isDigest } from './support/mail-kinds.ts';
 import { type Stack, startStack } from './support/stack.ts';
 
-const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
+const ARTIFACTS = ARTIFACTS_DIR;
 const READER = 'browser.reader@example.org';
 
 let stack: Stack;
@@ -22,21 +21,8 @@ function linkIn(text: string, path: string): string {
 
 /** A reader who signed up, confirmed from the mail, and got today's digest: their links come from it. */
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   stack = await startStack('browser');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchBrowser();
   await fetch(`${stack.api.address}/v1/subscriptions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -1,21 +1,10 @@
 import type { Pool } from './pool.ts';
-import { emailHash, type SubscriberStatus } from './subscribers.repository.ts';
+import { emailHash, type Subscriber, type SubscriberStatus } from './subscribers.repository.ts';
 
 export type SuppressionReason = 'unsubscribed' | 'hard-bounce' | 'complaint' | 'manual' | 'erased';
 
-export interface SubscriberSummary {
-  id: string;
-  email: string;
-  status: SubscriberStatus;
-  topics: string[];
-  timezone: string;
-  sendHour: number;
-  paperCount: number;
-  pausedUntil: Date | null;
-  createdAt: Date;
-  confirmedAt: Date | null;
-  unsubscribedAt: Date | null;
-}
+/** What an operator sees of a reader in a list: everything but token and mailing bookkeeping. */
+export type SubscriberSummary = Omit<Subscriber, 'tokenVersion' | 'confirmationSentAt'>;
 
 export interface Suppression {
   emailHash: string;

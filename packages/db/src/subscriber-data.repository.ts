@@ -1,23 +1,11 @@
 import type { Pool } from './pool.ts';
+import type { Subscriber } from './subscribers.repository.ts';
 
 /** Everything paperboy stores about one reader, as they would read it. */
 export interface SubscriberExport {
-  subscriber: {
-    id: string;
-    email: string;
+  subscriber: Subscriber & {
     /** sha256 of the address: the key the suppression list uses. */
     emailHash: string;
-    status: string;
-    topics: string[];
-    timezone: string;
-    sendHour: number;
-    paperCount: number;
-    tokenVersion: number;
-    pausedUntil: Date | null;
-    confirmationSentAt: Date | null;
-    confirmedAt: Date | null;
-    unsubscribedAt: Date | null;
-    createdAt: Date;
     updatedAt: Date;
   };
   suppression: { reason: string; detail: string | null; createdAt: Date } | null;
