@@ -264,3 +264,49 @@ export async function markManySkipped(db: Pool | PoolClient, ids: string[], reas
     [ids, reason],
   );
 }
+
+/** What sending a digest needs to know, read in one round trip. */
+export interface DigestToSend {
+  delivery: Pick<Delivery, 'id' | 'status' | 'editionId'>;
+  reader: { id: string; email: string; status: string; tokenVersion: number; suppressed: boolean } | null;
+}
+
+/**
+ * A delivery with its reader and whether the reader's address is suppressed, in one statement
+ * instead of three. Suppression is matched on the reader's stored email_hash, as planning and
+ * unsubscribing do, so the list means the same thing everywhere.
+ */
+export async function findDigestToSend(db: Pool | PoolClient, id: string): Promise<DigestToSend | null> {
+  const result = await db.query<{
+    id: string;
+    status: DeliveryStatus;
+    editionId: string | null;
+    readerId: string | null;
+    email: string | null;
+    readerStatus: string | null;
+    tokenVersion: number | null;
+    suppressed: boolean;
+  }>(
+    `SELECT d.id, d.status, d.edition_id AS "editionId", s.id AS "readerId", s.email,
+            s.status AS "readerStatus", s.token_version AS "tokenVersion",
+            EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash) AS suppressed
+     FROM deliveries d LEFT JOIN subscribers s ON s.id = d.subscriber_id
+     WHERE d.id = $1`,
+    [id],
+  );
+  const row = result.rows[0];
+  if (!row) return null;
+  return {
+    delivery: { id: row.id, status: row.status, editionId: row.editionId },
+    reader:
+      row.readerId === null
+        ? null
+        : {
+            id: row.readerId,
+            email: row.email!,
+            status: row.readerStatus!,
+            tokenVersion: row.tokenVersion!,
+            suppressed: row.suppressed,
+          },
+  };
+}
