@@ -17,7 +17,7 @@ export interface SelectionRequest {
 }
 
 /*
- * A reader's digest, in one statement:
+ * Readers' digests, any number of readers in one statement:
  * 1. Candidates: papers of the lookback window, not withdrawn, not already sent to this reader
  *    (UNIQUE (subscriber_id, paper_id) in delivery_papers is the last line of defence).
  * 2. Each topic (paperboy_topic_query: words or phrases) ranks its matches in the topic order
@@ -25,82 +25,73 @@ export interface SelectionRequest {
  *    topic's second best, so one prolific topic cannot crowd out a reader's other interests.
  *    A paper matching several topics takes its best place and ranks above single matches there.
  * 3. Papers matching no topic fill the rest in the general trending order.
+ *
+ * What does not depend on the reader is worked out once per statement: the window's papers with
+ * their trending scores (`window_papers`, from the batch's earliest date) and every topic's
+ * full-text matches and ranks (`topic_hits`, once per distinct topic). Per reader (the LATERAL)
+ * only the cheap part runs: the reader's date window and already-sent papers are filtered out,
+ * places are numbered among what is left, and the list is ordered and cut. That is what makes a
+ * compose batch cost well under a millisecond per reader.
  */
-interface SelectionTerms {
-  subscriberId: string;
-  topics: string;
-  localDate: string;
-  lookbackDays: string;
-  limit: string;
-  now: string;
-}
-
-// The final order, also numbered as each paper's position so a batch can keep every reader's order.
 const SELECTION_ORDER = `m.best_place NULLS LAST, m.match_score DESC NULLS LAST,
-         ${trendingOrder('c.trending_score', 'c.upvotes', 'c.id')}`;
+           ${trendingOrder('c.trending_score', 'c.upvotes', 'c.id')}`;
 
-/** One reader's ranking with SQL expressions for its inputs: parameters alone, or a batch's columns. */
-function readerSelectionSql(terms: SelectionTerms): string {
-  return `
-WITH topics AS (
-  SELECT topic, paperboy_topic_query(topic) AS query FROM unnest(${terms.topics}) AS topic
+const SELECT_SQL = `
+WITH readers AS MATERIALIZED (
+  SELECT * FROM jsonb_to_recordset($1::jsonb)
+    AS r(reader_key text, subscriber_id uuid, topics text[], local_date date, paper_limit int)
 ),
-candidates AS (
-  SELECT p.id, p.search, p.upvotes, ${trendingScoreSql(terms.now)} AS trending_score
+window_papers AS MATERIALIZED (
+  SELECT p.id, p.search, p.upvotes, ${trendingScoreSql('$3')} AS trending_score,
+         coalesce(p.trending_date, (p.first_seen_at AT TIME ZONE 'UTC')::date) AS paper_date
   FROM papers p
   WHERE NOT p.withdrawn
-    AND coalesce(p.trending_date, (p.first_seen_at AT TIME ZONE 'UTC')::date) > ${terms.localDate} - ${terms.lookbackDays}
-    AND NOT EXISTS (SELECT 1 FROM delivery_papers dp WHERE dp.subscriber_id = ${terms.subscriberId} AND dp.paper_id = p.id)
+    AND coalesce(p.trending_date, (p.first_seen_at AT TIME ZONE 'UTC')::date)
+        > (SELECT min(local_date) FROM readers) - $2::int
 ),
-hits AS (
-  SELECT c.id, t.topic, ts_rank(c.search, t.query) AS topic_rank,
-         row_number() OVER (
-           PARTITION BY t.topic
-           ORDER BY ${topicMatchOrder('ts_rank(c.search, t.query)', 'c.trending_score', 'c.upvotes', 'c.id')}
-         ) AS place
-  FROM candidates c JOIN topics t ON c.search @@ t.query
+topics AS MATERIALIZED (
+  SELECT topic, paperboy_topic_query(topic) AS query
+  FROM (SELECT DISTINCT unnest(topics) AS topic FROM readers) AS distinct_topics
 ),
-matches AS (
-  SELECT id, array_agg(topic ORDER BY topic) AS matched_topics, min(place) AS best_place,
-         sum(topic_rank) AS match_score
-  FROM hits GROUP BY id
+topic_hits AS MATERIALIZED (
+  SELECT t.topic, w.id, ts_rank(w.search, t.query) AS topic_rank
+  FROM window_papers w JOIN topics t ON w.search @@ t.query
 )
-SELECT p.id, p.title, p.authors, p.abstract, p.ai_summary, p.links, p.upvotes, p.comments, p.github_stars,
-       coalesce(m.matched_topics, '{}') AS matched_topics, c.trending_score,
-       row_number() OVER (ORDER BY ${SELECTION_ORDER}) AS position
-FROM candidates c
-JOIN papers p USING (id)
-LEFT JOIN matches m USING (id)
-ORDER BY ${SELECTION_ORDER}
-LIMIT ${terms.limit}`;
-}
-
-const SELECT_SQL = readerSelectionSql({
-  subscriberId: '$1',
-  topics: '$2::text[]',
-  localDate: '$3::date',
-  lookbackDays: '$4::int',
-  limit: '$5',
-  now: '$6',
-});
-
-/*
- * Many readers' digests in one statement: the same ranking, run per reader by a LATERAL join over
- * the batch, so a compose batch costs one round trip instead of one per reader.
- */
-const SELECT_BATCH_SQL = `
-SELECT r.delivery_id, selection.*
-FROM jsonb_to_recordset($1::jsonb)
-     AS r(delivery_id uuid, subscriber_id uuid, topics text[], local_date date, paper_limit int)
-CROSS JOIN LATERAL (${readerSelectionSql({
-  subscriberId: 'r.subscriber_id',
-  topics: 'r.topics',
-  localDate: 'r.local_date',
-  lookbackDays: '$2::int',
-  limit: 'r.paper_limit',
-  now: '$3',
-})}) AS selection
-ORDER BY r.delivery_id, selection.position`;
+SELECT r.reader_key, p.id, p.title, p.authors, p.abstract, p.ai_summary, p.links, p.upvotes, p.comments,
+       p.github_stars, selection.matched_topics, selection.trending_score, selection.position
+FROM readers r
+CROSS JOIN LATERAL (
+  WITH candidates AS (
+    SELECT w.id, w.upvotes, w.trending_score
+    FROM window_papers w
+    WHERE w.paper_date > r.local_date - $2::int
+      AND NOT EXISTS (
+        SELECT 1 FROM delivery_papers dp WHERE dp.subscriber_id = r.subscriber_id AND dp.paper_id = w.id
+      )
+  ),
+  hits AS (
+    SELECT c.id, h.topic, h.topic_rank,
+           row_number() OVER (
+             PARTITION BY h.topic
+             ORDER BY ${topicMatchOrder('h.topic_rank', 'c.trending_score', 'c.upvotes', 'c.id')}
+           ) AS place
+    FROM candidates c JOIN topic_hits h ON h.id = c.id
+    WHERE h.topic = ANY (r.topics)
+  ),
+  matches AS (
+    SELECT id, array_agg(topic ORDER BY topic) AS matched_topics, min(place) AS best_place,
+           sum(topic_rank) AS match_score
+    FROM hits GROUP BY id
+  )
+  SELECT c.id, coalesce(m.matched_topics, '{}') AS matched_topics, c.trending_score,
+         row_number() OVER (ORDER BY ${SELECTION_ORDER}) AS position
+  FROM candidates c
+  LEFT JOIN matches m USING (id)
+  ORDER BY ${SELECTION_ORDER}
+  LIMIT r.paper_limit
+) AS selection
+JOIN papers p ON p.id = selection.id
+ORDER BY r.reader_key, selection.position`;
 
 interface SelectedRow {
   id: string;
@@ -132,23 +123,33 @@ function toSelectedPaper(row: SelectedRow): SelectedPaper {
   };
 }
 
+/** One reader's digest: the batch statement with a batch of one, so both rank exactly alike. */
 export async function selectPapersForReader(
   db: Pool | PoolClient,
   request: SelectionRequest,
   now: Date = new Date(),
 ): Promise<SelectedPaper[]> {
-  const result = await db.query<SelectedRow>(SELECT_SQL, [
-    request.subscriberId,
-    request.topics,
-    request.localDate,
-    request.lookbackDays,
-    request.limit,
-    now.toISOString(),
-  ]);
-  return result.rows.map(toSelectedPaper);
+  const selections = await selectPapersForReaders(
+    db,
+    {
+      readers: [
+        {
+          deliveryId: request.subscriberId,
+          subscriberId: request.subscriberId,
+          topics: request.topics,
+          localDate: request.localDate,
+          limit: request.limit,
+        },
+      ],
+      lookbackDays: request.lookbackDays,
+    },
+    now,
+  );
+  return selections.get(request.subscriberId) ?? [];
 }
 
 export interface BatchSelectionRequest {
+  /** deliveryId keys the result; a subscriber must appear at most once (see below). */
   readers: { deliveryId: string; subscriberId: string; topics: string[]; localDate: string; limit: number }[];
   lookbackDays: number;
 }
@@ -167,10 +168,10 @@ export async function selectPapersForReaders(
     request.readers.map((reader) => [reader.deliveryId, []]),
   );
   if (request.readers.length === 0) return selections;
-  const result = await db.query<SelectedRow & { delivery_id: string }>(SELECT_BATCH_SQL, [
+  const result = await db.query<SelectedRow & { reader_key: string }>(SELECT_SQL, [
     JSON.stringify(
       request.readers.map((reader) => ({
-        delivery_id: reader.deliveryId,
+        reader_key: reader.deliveryId,
         subscriber_id: reader.subscriberId,
         topics: reader.topics,
         local_date: reader.localDate,
@@ -180,6 +181,6 @@ export async function selectPapersForReaders(
     request.lookbackDays,
     now.toISOString(),
   ]);
-  for (const row of result.rows) selections.get(row.delivery_id)?.push(toSelectedPaper(row));
+  for (const row of result.rows) selections.get(row.reader_key)?.push(toSelectedPaper(row));
   return selections;
 }
