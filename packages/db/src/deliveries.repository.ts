@@ -172,3 +172,141 @@ export async function countDeliveriesPlannedSince(pool: Pool, since: Date): Prom
   for (const row of result.rows) counts[row.status] = row.count;
   return counts;
 }
+
+/** A planned delivery a compose batch holds, with what composing it needs to know of its reader. */
+export interface ComposableDelivery {
+  id: string;
+  subscriberId: string;
+  localDate: string;
+  readerStatus: string;
+  topics: string[];
+  paperCount: number;
+}
+
+/**
+ * Locks the batch's deliveries that still wait to be composed, for the rest of the transaction.
+ * SKIP LOCKED: a duplicated or overlapping batch leaves rows another composer holds to that
+ * composer (which sends them, or fails and is retried) instead of queueing behind it.
+ */
+export async function lockPlannedDeliveries(
+  client: PoolClient,
+  ids: string[],
+): Promise<ComposableDelivery[]> {
+  const result = await client.query<ComposableDelivery>(
+    `SELECT d.id, d.subscriber_id AS "subscriberId", d.local_date AS "localDate", s.status AS "readerStatus",
+            s.topics, s.paper_count AS "paperCount"
+     FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
+     WHERE d.id = ANY($1::uuid[]) AND d.status = 'planned'
+     ORDER BY d.local_date, d.id
+     FOR UPDATE OF d SKIP LOCKED`,
+    [ids],
+  );
+  return result.rows;
+}
+
+/** Of these deliveries, the ones already composed: a retried batch queues their sends again. */
+export async function findComposedDeliveries(db: Pool | PoolClient, ids: string[]): Promise<string[]> {
+  const result = await db.query<{ id: string }>(
+    `SELECT id FROM deliveries WHERE id = ANY($1::uuid[]) AND status = 'composed' AND edition_id IS NOT NULL`,
+    [ids],
+  );
+  return result.rows.map((row) => row.id);
+}
+
+/** Records many readers' selections in one INSERT. */
+export async function recordSelections(
+  client: PoolClient,
+  selections: {
+    deliveryId: string;
+    subscriberId: string;
+    papers: { id: string; matchedTopics: string[] }[];
+  }[],
+): Promise<void> {
+  const rows = selections.flatMap((selection) =>
+    selection.papers.map((paper, index) => ({
+      delivery_id: selection.deliveryId,
+      subscriber_id: selection.subscriberId,
+      id: paper.id,
+      position: index + 1,
+      matched_topics: paper.matchedTopics,
+    })),
+  );
+  if (rows.length === 0) return;
+  await client.query(
+    `INSERT INTO delivery_papers (delivery_id, subscriber_id, paper_id, position, matched_topics)
+     SELECT paper.delivery_id, paper.subscriber_id, paper.id, paper.position, paper.matched_topics
+     FROM jsonb_to_recordset($1::jsonb)
+          AS paper(delivery_id uuid, subscriber_id uuid, id text, position int, matched_topics text[])`,
+    [JSON.stringify(rows)],
+  );
+}
+
+/** Marks many deliveries composed, each with its edition, in one UPDATE. */
+export async function markManyComposed(
+  client: PoolClient,
+  composed: { deliveryId: string; editionId: string }[],
+): Promise<void> {
+  if (composed.length === 0) return;
+  await client.query(
+    `UPDATE deliveries d SET status = 'composed', edition_id = x.edition_id, composed_at = now(), updated_at = now()
+     FROM unnest($1::uuid[], $2::text[]) AS x(id, edition_id)
+     WHERE d.id = x.id`,
+    [composed.map((entry) => entry.deliveryId), composed.map((entry) => entry.editionId)],
+  );
+}
+
+/** Marks many deliveries skipped for one reason in one UPDATE. */
+export async function markManySkipped(db: Pool | PoolClient, ids: string[], reason: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db.query(
+    `UPDATE deliveries SET status = 'skipped', skip_reason = $2, updated_at = now()
+     WHERE id = ANY($1::uuid[]) AND status IN ('planned', 'composed')`,
+    [ids, reason],
+  );
+}
+
+/** What sending a digest needs to know, read in one round trip. */
+export interface DigestToSend {
+  delivery: Pick<Delivery, 'id' | 'status' | 'editionId'>;
+  reader: { id: string; email: string; status: string; tokenVersion: number; suppressed: boolean } | null;
+}
+
+/**
+ * A delivery with its reader and whether the reader's address is suppressed, in one statement
+ * instead of three. Suppression is matched on the reader's stored email_hash, as planning and
+ * unsubscribing do, so the list means the same thing everywhere.
+ */
+export async function findDigestToSend(db: Pool | PoolClient, id: string): Promise<DigestToSend | null> {
+  const result = await db.query<{
+    id: string;
+    status: DeliveryStatus;
+    editionId: string | null;
+    readerId: string | null;
+    email: string | null;
+    readerStatus: string | null;
+    tokenVersion: number | null;
+    suppressed: boolean;
+  }>(
+    `SELECT d.id, d.status, d.edition_id AS "editionId", s.id AS "readerId", s.email,
+            s.status AS "readerStatus", s.token_version AS "tokenVersion",
+            EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash) AS suppressed
+     FROM deliveries d LEFT JOIN subscribers s ON s.id = d.subscriber_id
+     WHERE d.id = $1`,
+    [id],
+  );
+  const row = result.rows[0];
+  if (!row) return null;
+  return {
+    delivery: { id: row.id, status: row.status, editionId: row.editionId },
+    reader:
+      row.readerId === null
+        ? null
+        : {
+            id: row.readerId,
+            email: row.email!,
+            status: row.readerStatus!,
+            tokenVersion: row.tokenVersion!,
+            suppressed: row.suppressed,
+          },
+  };
+}

@@ -51,3 +51,12 @@ export async function listEditions(
   );
   return result.rows;
 }
+
+/** Which of these editions are stored already. */
+export async function findExistingEditions(db: Pool | PoolClient, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const result = await db.query<{ id: string }>('SELECT id FROM digest_editions WHERE id = ANY($1::text[])', [
+    ids,
+  ]);
+  return new Set(result.rows.map((row) => row.id));
+}

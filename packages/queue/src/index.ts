@@ -1,3 +1,4 @@
+export { COMPOSE_BATCH_SIZE, composeJobs } from './compose-batches.ts';
 export { createRedisConnection, type Redis } from './connection.ts';
 export {
   type JobData,
@@ -5,6 +6,7 @@ export {
   JobQueue,
   JobSchemas,
   type JobsOf,
+  MAX_COMPOSE_BATCH,
   type QueueName,
   Queues,
 } from './jobs.ts';

@@ -1,12 +1,4 @@
-import {
-  findDelivery,
-  findSubscriber,
-  isSuppressed,
-  markSent,
-  markSkipped,
-  recordSendFailure,
-  suppress,
-} from '@paperboy/db';
+import { findDigestToSend, markSent, markSkipped, recordSendFailure, suppress } from '@paperboy/db';
 import { personalise } from '@paperboy/digest';
 import { editionUrl, personalUrl } from '@paperboy/links';
 import { UnrecoverableError } from 'bullmq';
@@ -32,18 +24,19 @@ export async function sendDigest(
   deliveryId: string,
   attempt: Attempt,
 ): Promise<SendResult> {
-  const delivery = await findDelivery(deps.pool, deliveryId);
-  if (!delivery) return { status: 'skipped', reason: 'gone' };
+  // Delivery, reader and suppression in one read: this runs once per message.
+  const found = await findDigestToSend(deps.pool, deliveryId);
+  if (!found) return { status: 'skipped', reason: 'gone' };
+  const { delivery, reader: subscriber } = found;
   if (delivery.status === 'sent') return { status: 'skipped', reason: 'already-sent' };
   if (delivery.status !== 'composed' || !delivery.editionId)
     return { status: 'skipped', reason: 'not-composed' };
 
-  const subscriber = await findSubscriber(deps.pool, delivery.subscriberId);
   if (subscriber?.status !== 'active') {
     await markSkipped(deps.pool, delivery.id, 'not-active');
     return { status: 'skipped', reason: 'not-active' };
   }
-  if (await isSuppressed(deps.pool, subscriber.email)) {
+  if (subscriber.suppressed) {
     await markSkipped(deps.pool, delivery.id, 'suppressed');
     return { status: 'skipped', reason: 'suppressed' };
   }

@@ -1,97 +1,185 @@
 import {
-  editionExists,
-  findSubscriber,
+  type ComposableDelivery,
+  findComposedDeliveries,
+  findExistingEditions,
   inTransaction,
-  lockDelivery,
-  markComposed,
-  markSkipped,
+  lockPlannedDeliveries,
+  markManyComposed,
+  markManySkipped,
   type PoolClient,
-  recordSelection,
+  recordSelections,
+  type SelectedPaper,
   saveEdition,
-  selectPapersForReader,
+  selectPapersForReaders,
 } from '@paperboy/db';
 import { type EditionInput, editionKey, renderEdition, templateVersion } from '@paperboy/digest';
-import { enqueue } from '@paperboy/queue';
+import { enqueueBulk } from '@paperboy/queue';
 import type { WorkerDeps } from './deps.ts';
 
-export type ComposeResult =
-  | { status: 'composed'; editionId: string; rendered: boolean }
-  | { status: 'skipped'; reason: 'nothing-new' | 'not-active' | 'already-done' | 'gone' };
+type SkipReason = 'nothing-new' | 'not-active' | 'already-done';
 
-/**
- * Readers sharing a new edition are composed concurrently. The first takes a lock (released at its
- * commit) and renders; the others wait for it and then find the edition stored, instead of all
- * rendering and one insert winning. Returns whether the edition exists once the lock is ours.
- */
-async function waitForConcurrentRender(client: PoolClient, editionId: string): Promise<boolean> {
-  await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [editionId]);
-  return editionExists(client, editionId);
+export interface ComposeBatchResult {
+  composed: number;
+  /** Deliveries an earlier run of this batch composed; their sends are queued again. */
+  alreadyComposed: number;
+  skipped: Record<SkipReason, number>;
+  editionsRendered: number;
+}
+
+interface ComposedDelivery {
+  deliveryId: string;
+  editionId: string;
 }
 
 /**
- * Picks a reader's papers, finds or renders the edition for that selection, and queues the send.
- * The delivery row is locked for the whole step, so a duplicated job waits and then finds the work done.
+ * Rounds in which no reader appears twice. Readers in one selection statement do not see each
+ * other's picks, so a reader's second delivery (yesterday's, re-queued) is picked after the first
+ * is recorded: never a paper twice. Almost every batch is a single round.
  */
-export async function composeDigest(deps: WorkerDeps, deliveryId: string): Promise<ComposeResult> {
-  const result = await inTransaction(deps.pool, async (client): Promise<ComposeResult> => {
-    const delivery = await lockDelivery(client, deliveryId);
-    if (!delivery) return { status: 'skipped', reason: 'gone' };
-    if (delivery.status === 'composed' && delivery.editionId) {
-      return { status: 'composed', editionId: delivery.editionId, rendered: false };
-    }
-    if (delivery.status !== 'planned') return { status: 'skipped', reason: 'already-done' };
-
-    const subscriber = await findSubscriber(client, delivery.subscriberId);
-    if (subscriber?.status !== 'active') {
-      await markSkipped(client, delivery.id, 'not-active');
-      return { status: 'skipped', reason: 'not-active' };
-    }
-    const papers = await selectPapersForReader(client, {
-      subscriberId: subscriber.id,
-      topics: subscriber.topics,
-      localDate: delivery.localDate,
-      lookbackDays: deps.config.digestLookbackDays,
-      limit: subscriber.paperCount,
-    });
-    if (papers.length === 0) {
-      await markSkipped(client, delivery.id, 'nothing-new');
-      return { status: 'skipped', reason: 'nothing-new' };
-    }
-    await recordSelection(client, delivery, papers);
-
-    const input: EditionInput = {
-      date: delivery.localDate,
-      papers: papers.map(({ trendingScore: _score, ...paper }) => paper),
-    };
-    const editionId = editionKey(input);
-    const rendered =
-      !(await editionExists(client, editionId)) && !(await waitForConcurrentRender(client, editionId));
-    if (rendered) {
-      const mail = await renderEdition(input, {
-        publicBaseUrl: deps.config.publicBaseUrl,
-        postalAddress: deps.config.postalAddress,
-      });
-      await saveEdition(client, {
-        id: editionId,
-        editionDate: delivery.localDate,
-        templateVersion: templateVersion('digest'),
-        subject: mail.subject,
-        html: mail.html,
-        text: mail.text,
-        paperIds: papers.map((paper) => paper.id),
-      });
-    }
-    await markComposed(client, delivery.id, editionId);
-    return { status: 'composed', editionId, rendered };
-  });
-
-  if (result.status === 'composed') {
-    // After commit: the mailer must never see a delivery whose edition is not stored yet.
-    await enqueue(deps.queues, { name: 'send-digest', data: { deliveryId }, jobId: `send-${deliveryId}` });
-    if (result.rendered) deps.metrics.editionsRendered.inc();
+function roundsWithDistinctReaders(deliveries: ComposableDelivery[]): ComposableDelivery[][] {
+  const rounds: ComposableDelivery[][] = [];
+  const roundOf = new Map<string, number>();
+  for (const delivery of deliveries) {
+    const round = (roundOf.get(delivery.subscriberId) ?? -1) + 1;
+    roundOf.set(delivery.subscriberId, round);
+    const deliveriesOfRound = rounds[round] ?? [];
+    deliveriesOfRound.push(delivery);
+    rounds[round] = deliveriesOfRound;
   }
-  deps.metrics.digestsComposed.inc({
-    outcome: result.status === 'composed' ? 'composed' : `skipped-${result.reason}`,
+  return rounds;
+}
+
+function editionInput(localDate: string, papers: SelectedPaper[]): EditionInput {
+  return { date: localDate, papers: papers.map(({ trendingScore: _score, ...paper }) => paper) };
+}
+
+/**
+ * Stores the editions this batch needs that are not stored yet, rendering each once. Batches
+ * composed at the same time need the same new editions: each takes the editions' advisory locks
+ * (released at commit) in id order, so they never deadlock, and renders only what is still missing
+ * once a lock is its own, instead of all rendering and one insert winning.
+ */
+async function storeMissingEditions(
+  deps: WorkerDeps,
+  client: PoolClient,
+  editions: Map<string, EditionInput>,
+): Promise<number> {
+  const stored = await findExistingEditions(client, [...editions.keys()]);
+  const missing = [...editions.keys()].filter((id) => !stored.has(id)).sort();
+  if (missing.length === 0) return 0;
+  await client.query('SELECT pg_advisory_xact_lock(hashtextextended(id, 0)) FROM unnest($1::text[]) AS id', [
+    missing,
+  ]);
+  const storedMeanwhile = await findExistingEditions(client, missing);
+  let rendered = 0;
+  for (const editionId of missing) {
+    if (storedMeanwhile.has(editionId)) continue;
+    const input = editions.get(editionId)!;
+    const mail = await renderEdition(input, {
+      publicBaseUrl: deps.config.publicBaseUrl,
+      postalAddress: deps.config.postalAddress,
+    });
+    await saveEdition(client, {
+      id: editionId,
+      editionDate: input.date,
+      templateVersion: templateVersion('digest'),
+      subject: mail.subject,
+      html: mail.html,
+      text: mail.text,
+      paperIds: input.papers.map((paper) => paper.id),
+    });
+    rendered += 1;
+  }
+  return rendered;
+}
+
+/**
+ * Composes a batch of deliveries in one transaction: locks the ones still planned, picks every
+ * reader's papers in one statement, records them in one INSERT, stores the editions the batch
+ * needs (readers with the same selection share one), marks all composed in one UPDATE, and after
+ * commit queues the sends in one round trip. A retried or duplicated batch finds its deliveries
+ * composed (or held by the other run) and only queues sends again, which job ids make harmless.
+ */
+export async function composeDigests(deps: WorkerDeps, deliveryIds: string[]): Promise<ComposeBatchResult> {
+  const outcome = await inTransaction(deps.pool, async (client) => {
+    const locked = await lockPlannedDeliveries(client, deliveryIds);
+    const inactive = locked.filter((delivery) => delivery.readerStatus !== 'active');
+    await markManySkipped(
+      client,
+      inactive.map((delivery) => delivery.id),
+      'not-active',
+    );
+
+    const composed: ComposedDelivery[] = [];
+    const nothingNew: string[] = [];
+    const editions = new Map<string, EditionInput>();
+    const active = locked.filter((delivery) => delivery.readerStatus === 'active');
+    for (const round of roundsWithDistinctReaders(active)) {
+      const selections = await selectPapersForReaders(client, {
+        readers: round.map((delivery) => ({
+          deliveryId: delivery.id,
+          subscriberId: delivery.subscriberId,
+          topics: delivery.topics,
+          localDate: delivery.localDate,
+          limit: delivery.paperCount,
+        })),
+        lookbackDays: deps.config.digestLookbackDays,
+      });
+      const picked = round.filter((delivery) => (selections.get(delivery.id)?.length ?? 0) > 0);
+      nothingNew.push(
+        ...round.filter((delivery) => !picked.includes(delivery)).map((delivery) => delivery.id),
+      );
+      await recordSelections(
+        client,
+        picked.map((delivery) => ({
+          deliveryId: delivery.id,
+          subscriberId: delivery.subscriberId,
+          papers: selections.get(delivery.id)!,
+        })),
+      );
+      for (const delivery of picked) {
+        const input = editionInput(delivery.localDate, selections.get(delivery.id)!);
+        const editionId = editionKey(input);
+        editions.set(editionId, input);
+        composed.push({ deliveryId: delivery.id, editionId });
+      }
+    }
+    await markManySkipped(client, nothingNew, 'nothing-new');
+    const editionsRendered = await storeMissingEditions(deps, client, editions);
+    await markManyComposed(client, composed);
+    return { composed, inactive: inactive.length, nothingNew: nothingNew.length, editionsRendered, locked };
   });
-  return result;
+
+  // Deliveries neither locked nor planned: composed by an earlier run whose sends may not have
+  // been queued (crash after commit), or finished, or held by a concurrent run of the same batch.
+  const lockedIds = new Set(outcome.locked.map((delivery) => delivery.id));
+  const notLocked = deliveryIds.filter((id) => !lockedIds.has(id));
+  const alreadyComposed = notLocked.length > 0 ? await findComposedDeliveries(deps.pool, notLocked) : [];
+
+  // After commit: the mailer must never see a delivery whose edition is not stored yet.
+  await enqueueBulk(
+    deps.queues,
+    [...outcome.composed.map((entry) => entry.deliveryId), ...alreadyComposed].map((deliveryId) => ({
+      name: 'send-digest' as const,
+      data: { deliveryId },
+      jobId: `send-${deliveryId}`,
+    })),
+  );
+
+  const alreadyDone = notLocked.length - alreadyComposed.length;
+  deps.metrics.editionsRendered.inc(outcome.editionsRendered);
+  deps.metrics.digestsComposed.inc({ outcome: 'composed' }, outcome.composed.length + alreadyComposed.length);
+  deps.metrics.digestsComposed.inc({ outcome: 'skipped-not-active' }, outcome.inactive);
+  deps.metrics.digestsComposed.inc({ outcome: 'skipped-nothing-new' }, outcome.nothingNew);
+  deps.metrics.digestsComposed.inc({ outcome: 'skipped-already-done' }, alreadyDone);
+  return {
+    composed: outcome.composed.length,
+    alreadyComposed: alreadyComposed.length,
+    skipped: {
+      'nothing-new': outcome.nothingNew,
+      'not-active': outcome.inactive,
+      'already-done': alreadyDone,
+    },
+    editionsRendered: outcome.editionsRendered,
+  };
 }

@@ -1,6 +1,6 @@
 import { parseJob } from '@paperboy/queue';
 import { type Job, UnrecoverableError } from 'bullmq';
-import { composeDigest } from './compose.handler.ts';
+import { composeDigests } from './compose.handler.ts';
 import type { WorkerDeps } from './deps.ts';
 import { planDigests } from './plan.handler.ts';
 
@@ -17,8 +17,8 @@ export function createDigestProcessor(deps: WorkerDeps) {
           return result;
         }
         case 'compose': {
-          const result = await composeDigest(deps, parseJob('compose', job.data).deliveryId);
-          log.info(result, 'composed digest');
+          const result = await composeDigests(deps, parseJob('compose', job.data).deliveryIds);
+          log.info(result, 'composed digests');
           return result;
         }
         default:

@@ -1,4 +1,4 @@
-export { type ComposeResult, composeDigest } from './compose.handler.ts';
+export { type ComposeBatchResult, composeDigests } from './compose.handler.ts';
 export type { WorkerDeps } from './deps.ts';
 export { type PlanResult, planDigests } from './plan.handler.ts';
 export { type RunningWorker, startWorker } from './worker.ts';

@@ -1,5 +1,5 @@
 import { findStalledDeliveries, planDueDeliveries } from '@paperboy/db';
-import { enqueueBulk, type JobData } from '@paperboy/queue';
+import { composeJobs, enqueueBulk, type JobData } from '@paperboy/queue';
 import type { WorkerDeps } from './deps.ts';
 
 // A delivery untouched this long had its job lost (Redis flushed, crash between commit and enqueue).
@@ -11,28 +11,20 @@ export interface PlanResult {
 }
 
 /**
- * Creates today's deliveries for every reader whose hour has come and queues their compose jobs.
- * Job id = delivery id, so a plan that runs twice, or two planners racing, queue each digest once.
+ * Creates today's deliveries for every reader whose hour has come and queues their compose jobs,
+ * one job per batch of deliveries. Only rows this call created are queued, and a batch's job id is
+ * a digest of its ids, so a plan that runs twice, or two planners racing, queue each digest once.
  */
 export async function planDigests(deps: WorkerDeps, data: JobData<'plan'>): Promise<PlanResult> {
   const now = data.runAt ? new Date(data.runAt) : new Date();
   const created = await planDueDeliveries(deps.pool, now, { ignoreSendHour: data.ignoreSendHour });
-  await enqueueBulk(
-    deps.queues,
-    created.map((deliveryId) => ({ name: 'compose' as const, data: { deliveryId }, jobId: deliveryId })),
-  );
+  await enqueueBulk(deps.queues, composeJobs(created));
   // Postgres is the source of truth: anything the ledger says is unfinished gets its job back.
   // Staleness is measured against the real clock, whatever moment the plan is for.
   const stalled = await findStalledDeliveries(deps.pool, new Date(), STALLED_AFTER_SECONDS);
   await enqueueBulk(
     deps.queues,
-    stalled
-      .filter((delivery) => delivery.status === 'planned')
-      .map((delivery) => ({
-        name: 'compose' as const,
-        data: { deliveryId: delivery.id },
-        jobId: delivery.id,
-      })),
+    composeJobs(stalled.filter((delivery) => delivery.status === 'planned').map((delivery) => delivery.id)),
   );
   await enqueueBulk(
     deps.queues,
