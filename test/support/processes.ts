@@ -12,12 +12,36 @@ export interface Spawned {
   stop(): Promise<number>;
 }
 
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * npm may exit before the processes it started: signal the whole group and wait until it is gone,
+ * so a test's cleanup never races a service still writing to its database or queue prefix.
+ */
+async function stopGroup(pid: number | undefined): Promise<void> {
+  if (pid === undefined || !groupAlive(pid)) return;
+  process.kill(-pid, 'SIGTERM');
+  for (let waited = 0; waited < 30_000 && groupAlive(pid); waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if (groupAlive(pid)) process.kill(-pid, 'SIGKILL');
+}
+
 /** Runs a command as an operator would, from the repository root, collecting its output. */
 export function spawnCommand(command: string, args: string[], env: Record<string, string>): Spawned {
+  // Its own process group, so stop() reaches the grandchildren too (`npm start` → cli → services).
   const child = spawn(command, args, {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   let output = '';
   const listeners = new Set<() => void>();
@@ -64,7 +88,9 @@ export function spawnCommand(command: string, args: string[], env: Record<string
     exited,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
-      return exited;
+      const code = await exited;
+      await stopGroup(child.pid);
+      return code;
     },
   };
 }
