@@ -14,9 +14,6 @@ export interface Delivery {
   sendAttempts: number;
 }
 
-const COLUMNS = `id, subscriber_id AS "subscriberId", local_date AS "localDate", status, edition_id AS "editionId",
-  message_id AS "messageId", skip_reason AS "skipReason", last_error AS "lastError", send_attempts AS "sendAttempts"`;
-
 /**
  * Creates today's delivery row for every active, unsuppressed, unpaused reader whose local send
  * hour has come (or everyone, with ignoreSendHour) and returns only the rows this call created:
@@ -69,49 +66,6 @@ export async function findStalledDeliveries(
   return result.rows;
 }
 
-export async function findDelivery(db: Pool | PoolClient, id: string): Promise<Delivery | null> {
-  const result = await db.query<Delivery>(`SELECT ${COLUMNS} FROM deliveries WHERE id = $1`, [id]);
-  return result.rows[0] ?? null;
-}
-
-/** Locks the row for the rest of the transaction so two composers of one delivery take turns. */
-export async function lockDelivery(client: PoolClient, id: string): Promise<Delivery | null> {
-  const result = await client.query<Delivery>(`SELECT ${COLUMNS} FROM deliveries WHERE id = $1 FOR UPDATE`, [
-    id,
-  ]);
-  return result.rows[0] ?? null;
-}
-
-export async function recordSelection(
-  client: PoolClient,
-  delivery: { id: string; subscriberId: string },
-  papers: { id: string; matchedTopics: string[] }[],
-): Promise<void> {
-  await client.query(
-    `INSERT INTO delivery_papers (delivery_id, subscriber_id, paper_id, position, matched_topics)
-     SELECT $1, $2, paper.id, paper.position, paper.matched_topics
-     FROM jsonb_to_recordset($3::jsonb) AS paper(id text, position int, matched_topics text[])`,
-    [
-      delivery.id,
-      delivery.subscriberId,
-      JSON.stringify(
-        papers.map((paper, index) => ({
-          id: paper.id,
-          position: index + 1,
-          matched_topics: paper.matchedTopics,
-        })),
-      ),
-    ],
-  );
-}
-
-export async function markComposed(client: PoolClient, id: string, editionId: string): Promise<void> {
-  await client.query(
-    `UPDATE deliveries SET status = 'composed', edition_id = $2, composed_at = now(), updated_at = now() WHERE id = $1`,
-    [id, editionId],
-  );
-}
-
 export async function markSkipped(db: Pool | PoolClient, id: string, reason: string): Promise<void> {
   await db.query(
     `UPDATE deliveries SET status = 'skipped', skip_reason = $2, updated_at = now()
@@ -150,16 +104,6 @@ export interface DeliveryCounts {
   sent: number;
   skipped: number;
   failed: number;
-}
-
-export async function countDeliveriesByStatus(pool: Pool, localDate?: string): Promise<DeliveryCounts> {
-  const result = await pool.query<{ status: DeliveryStatus; count: number }>(
-    `SELECT status, count(*) AS count FROM deliveries WHERE $1::date IS NULL OR local_date = $1 GROUP BY status`,
-    [localDate ?? null],
-  );
-  const counts: DeliveryCounts = { planned: 0, composed: 0, sent: 0, skipped: 0, failed: 0 };
-  for (const row of result.rows) counts[row.status] = row.count;
-  return counts;
 }
 
 /** Deliveries planned since a moment, by status: what `paperboy digest run-now` reports. */

@@ -13,11 +13,6 @@ export interface Edition {
 const COLUMNS = `id, edition_date AS "editionDate", template_version AS "templateVersion", subject, html, text,
   paper_ids AS "paperIds"`;
 
-export async function editionExists(db: Pool | PoolClient, id: string): Promise<boolean> {
-  const result = await db.query('SELECT 1 FROM digest_editions WHERE id = $1', [id]);
-  return (result.rowCount ?? 0) > 0;
-}
-
 export async function findEdition(db: Pool | PoolClient, id: string): Promise<Edition | null> {
   const result = await db.query<Edition>(`SELECT ${COLUMNS} FROM digest_editions WHERE id = $1`, [id]);
   return result.rows[0] ?? null;

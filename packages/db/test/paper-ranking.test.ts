@@ -11,7 +11,7 @@ import {
   listPapers,
   migrate,
   type Pool,
-  recordSelection,
+  recordSelections,
   type SelectedPaper,
   selectPapersForReader,
 } from '../src/index.ts';
@@ -65,7 +65,7 @@ describe('ranking the bundled sample for readers', () => {
         },
         new Date(now.getTime() + dayOffset * DAY_MS),
       );
-      await recordSelection(client, { id: delivery.rows[0]!.id, subscriberId: reader.id }, papers);
+      await recordSelections(client, [{ deliveryId: delivery.rows[0]!.id, subscriberId: reader.id, papers }]);
       return papers;
     });
 
@@ -192,7 +192,9 @@ describe('ranking the bundled sample for readers', () => {
         `INSERT INTO deliveries (subscriber_id, local_date) VALUES ($1, $2::date + 10) RETURNING id`,
         [reader!.id, today],
       );
-      await recordSelection(client, { id: delivery.rows[0]!.id, subscriberId: reader!.id }, [sentBefore]);
+      await recordSelections(client, [
+        { deliveryId: delivery.rows[0]!.id, subscriberId: reader!.id, papers: [sentBefore] },
+      ]);
     });
     await expect(forced).rejects.toMatchObject({ code: '23505' });
   });

@@ -83,8 +83,3 @@ export function loadTemplate<View>(name: TemplateName): Promise<Handlebars.Templ
   }
   return template as Promise<Handlebars.TemplateDelegate<View>>;
 }
-
-/** Compiles every template now, e.g. at worker start, so the first reader does not pay for it. */
-export async function warmTemplates(): Promise<void> {
-  await Promise.all((['digest', 'confirmation', 'welcome'] as const).map((name) => loadTemplate(name)));
-}
