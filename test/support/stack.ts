@@ -55,7 +55,7 @@ export async function startStack(
   for (let index = 0; index < (options.workers ?? 1); index += 1) workers.push(await startWorker(config));
   const mailer = options.mailer === false ? null : await startMailer(config);
   const connection = createRedisConnection(config.redisUrl);
-  const queues = createQueues(connection, config.queuePrefix);
+  const queues = createQueues(connection, config);
   const eventsConnection = createRedisConnection(config.redisUrl);
   const events = new QueueEvents(Queues.digest, { connection: eventsConnection, prefix: config.queuePrefix });
   await events.waitUntilReady();

@@ -30,22 +30,22 @@ export const defaultJobOptions: Record<QueueName, JobsOptions> = {
 
 export type PaperboyQueues = Record<QueueName, Queue>;
 
+/** The queue settings paperboy's Config carries; the Config itself can be passed. */
 export interface QueueSettings {
+  /** BullMQ key prefix (QUEUE_PREFIX). */
+  queuePrefix: string;
   /** How many times a mail is tried before it is recorded as failed (SEND_ATTEMPTS). */
-  emailAttempts?: number;
+  sendAttempts?: number;
   /** The first retry's delay; each further one doubles it (SEND_BACKOFF_MS). */
-  emailBackoffMs?: number;
+  sendBackoffMs?: number;
 }
 
-export function createQueues(
-  connection: Redis,
-  prefix: string,
-  settings: QueueSettings = {},
-): PaperboyQueues {
+export function createQueues(connection: Redis, settings: QueueSettings): PaperboyQueues {
+  const prefix = settings.queuePrefix;
   const email: JobsOptions = {
     ...defaultJobOptions.email,
-    attempts: settings.emailAttempts ?? defaultJobOptions.email.attempts,
-    backoff: { type: 'exponential', delay: settings.emailBackoffMs ?? 5_000 },
+    attempts: settings.sendAttempts ?? defaultJobOptions.email.attempts,
+    backoff: { type: 'exponential', delay: settings.sendBackoffMs ?? 5_000 },
   };
   const options = (name: QueueName): JobsOptions => (name === 'email' ? email : defaultJobOptions[name]);
   const make = (name: QueueName) => new Queue(name, { connection, prefix, defaultJobOptions: options(name) });

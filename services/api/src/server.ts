@@ -13,10 +13,7 @@ export async function startApi(
 ) {
   const pool = await openMigratedPool(config.databaseUrl);
   const redis = createRedisConnection(config.redisUrl);
-  const queues = createQueues(redis, config.queuePrefix, {
-    emailAttempts: config.sendAttempts,
-    emailBackoffMs: config.sendBackoffMs,
-  });
+  const queues = createQueues(redis, config);
   const deps: ApiDeps = { config, pool, redis, queues, metrics: createApiMetrics(queues) };
   const app = await buildApp(deps, logger);
   const address = await app.listen({ host: config.host, port: config.port });

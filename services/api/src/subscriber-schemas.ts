@@ -33,9 +33,13 @@ export const PreferencesPatch = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
-const Instant = Type.String({ format: 'date-time' });
-const MaybeInstant = Type.Union([Instant, Type.Null()]);
-const Status = Type.Union([Type.Literal('pending'), Type.Literal('active'), Type.Literal('unsubscribed')]);
+export const Instant = Type.String({ format: 'date-time' });
+export const MaybeInstant = Type.Union([Instant, Type.Null()]);
+export const Status = Type.Union([
+  Type.Literal('pending'),
+  Type.Literal('active'),
+  Type.Literal('unsubscribed'),
+]);
 
 export const ReaderSchema = Type.Object({
   email: Type.String(),

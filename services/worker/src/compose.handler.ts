@@ -8,7 +8,6 @@ import {
   markManySkipped,
   type PoolClient,
   recordSelections,
-  type SelectedPaper,
   saveEdition,
   selectPapersForReaders,
 } from '@paperboy/db';
@@ -47,10 +46,6 @@ function roundsWithDistinctReaders(deliveries: ComposableDelivery[]): Composable
     rounds[round] = deliveriesOfRound;
   }
   return rounds;
-}
-
-function editionInput(localDate: string, papers: SelectedPaper[]): EditionInput {
-  return { date: localDate, papers: papers.map(({ trendingScore: _score, ...paper }) => paper) };
 }
 
 /**
@@ -138,7 +133,7 @@ export async function composeDigests(deps: WorkerDeps, deliveryIds: string[]): P
         })),
       );
       for (const delivery of picked) {
-        const input = editionInput(delivery.localDate, selections.get(delivery.id)!);
+        const input: EditionInput = { date: delivery.localDate, papers: selections.get(delivery.id)! };
         const editionId = editionKey(input);
         editions.set(editionId, input);
         composed.push({ deliveryId: delivery.id, editionId });

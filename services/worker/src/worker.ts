@@ -23,10 +23,7 @@ export async function startWorker(
 ) {
   const pool = await openMigratedPool(config.databaseUrl);
   const connection = createRedisConnection(config.redisUrl);
-  const queues = createQueues(connection, config.queuePrefix, {
-    emailAttempts: config.sendAttempts,
-    emailBackoffMs: config.sendBackoffMs,
-  });
+  const queues = createQueues(connection, config);
   const metrics = createWorkerMetrics();
   const deps: WorkerDeps = { config, pool, queues, logger, metrics };
 

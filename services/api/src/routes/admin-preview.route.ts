@@ -1,12 +1,12 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { findSubscriberByEmail, selectPapersForReader } from '@paperboy/db';
-import { editionKey, personalise, renderEdition } from '@paperboy/digest';
-import { editionUrl } from '@paperboy/links';
+import { editionKey, renderEdition } from '@paperboy/digest';
 import { Type } from 'typebox';
 import type { App } from '../app.ts';
 import type { ApiDeps } from '../deps.ts';
 import { normaliseEmail } from '../email-address.ts';
 import { errorBody } from '../errors.ts';
+import { publicCopy } from '../public-copy.ts';
 import { errorResponses, htmlResponse } from '../schemas.ts';
 import { adminOnly } from '../security/admin-auth.ts';
 
@@ -74,20 +74,17 @@ export function adminPreviewRoutes(app: App, deps: ApiDeps): void {
           lookbackDays: deps.config.digestLookbackDays,
           limit: subscriber.paperCount,
         });
-        const input = { date: localDate, papers: papers.map(({ trendingScore: _score, ...paper }) => paper) };
+        const input = { date: localDate, papers };
         const mail =
           papers.length === 0
             ? null
-            : personalise(
+            : publicCopy(
                 await renderEdition(input, {
                   publicBaseUrl: deps.config.publicBaseUrl,
                   postalAddress: deps.config.postalAddress,
                 }),
-                {
-                  manageUrl: `${deps.config.publicBaseUrl}/subscription`,
-                  unsubscribeUrl: `${deps.config.publicBaseUrl}/subscription`,
-                  viewInBrowserUrl: editionUrl(deps.config, editionKey(input)),
-                },
+                deps.config,
+                editionKey(input),
               );
         if (request.query.format === 'json') {
           return {

@@ -1,7 +1,7 @@
 import type { SubscriberSummary, Suppression } from '@paperboy/db';
 import { type Static, Type } from 'typebox';
+import { Instant, MaybeInstant, ReaderSchema, Status } from '../subscriber-schemas.ts';
 
-const Status = Type.Union([Type.Literal('pending'), Type.Literal('active'), Type.Literal('unsubscribed')]);
 const Reason = Type.Union([
   Type.Literal('unsubscribed'),
   Type.Literal('hard-bounce'),
@@ -9,8 +9,6 @@ const Reason = Type.Union([
   Type.Literal('manual'),
   Type.Literal('erased'),
 ]);
-const Instant = Type.String({ format: 'date-time' });
-const MaybeInstant = Type.Union([Instant, Type.Null()]);
 const Limit = Type.Integer({ minimum: 1, maximum: 200, description: 'Page size, default 50' });
 const After = Type.String({ minLength: 1, maxLength: 200, description: 'nextCursor of the previous page' });
 
@@ -42,17 +40,10 @@ export const SuppressionBody = Type.Object(
   { additionalProperties: false },
 );
 
+// What the reader's own API shows, plus what an operator needs to tell readers apart.
 const SubscriberSummarySchema = Type.Object({
   id: Type.String(),
-  email: Type.String(),
-  status: Status,
-  topics: Type.Array(Type.String()),
-  timezone: Type.String(),
-  sendHour: Type.Integer(),
-  paperCount: Type.Integer(),
-  pausedUntil: MaybeInstant,
-  createdAt: Instant,
-  confirmedAt: MaybeInstant,
+  ...ReaderSchema.properties,
   unsubscribedAt: MaybeInstant,
 });
 

@@ -1,9 +1,9 @@
 import { findEdition, listEditions } from '@paperboy/db';
-import { personalise } from '@paperboy/digest';
 import { Type } from 'typebox';
 import type { App } from '../app.ts';
 import type { ApiDeps } from '../deps.ts';
 import { archivePage, subscriptionHelpPage } from '../pages/archive-pages.ts';
+import { publicCopy } from '../public-copy.ts';
 import { ErrorSchema } from '../schemas.ts';
 
 const EditionParams = Type.Object({ id: Type.String({ pattern: '^[a-f0-9]{8,64}$' }) });
@@ -17,8 +17,6 @@ const ArchiveQuery = Type.Object(
  * readers, so its personal links are replaced by a page explaining where the reader's own are.
  */
 export function digestsRoutes(app: App, deps: ApiDeps): void {
-  const helpUrl = `${deps.config.publicBaseUrl}/subscription`;
-
   app.get(
     '/digests',
     {
@@ -47,11 +45,7 @@ export function digestsRoutes(app: App, deps: ApiDeps): void {
       const edition = await findEdition(deps.pool, request.params.id);
       if (!edition)
         return reply.status(404).send({ error: 'not_found', message: 'no digest edition with this id' });
-      const page = personalise(edition, {
-        manageUrl: helpUrl,
-        unsubscribeUrl: helpUrl,
-        viewInBrowserUrl: `${deps.config.publicBaseUrl}/digests/${edition.id}`,
-      });
+      const page = publicCopy(edition, deps.config, edition.id);
       return reply
         .type('text/html; charset=utf-8')
         .header('cache-control', 'public, max-age=3600')

@@ -18,10 +18,7 @@ export async function digestRunNow(options: { wait: boolean }): Promise<number> 
   await checkServices(config, true);
   const pool = await openStore(config);
   const connection = createRedisConnection(config.redisUrl);
-  const queues = createQueues(connection, config.queuePrefix, {
-    emailAttempts: config.sendAttempts,
-    emailBackoffMs: config.sendBackoffMs,
-  });
+  const queues = createQueues(connection, config);
   // QueueEvents blocks on its own connection; BullMQ leaves a connection it was given open, so we close it.
   const eventsConnection = createRedisConnection(config.redisUrl);
   const events = new QueueEvents(Queues.digest, { connection: eventsConnection, prefix: config.queuePrefix });
