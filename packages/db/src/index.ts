@@ -14,7 +14,11 @@ export {
   inTransaction,
   type Pool,
   type PoolClient,
+  type PoolErrorHandler,
 } from './pool.ts';
 export * from './preferences.repository.ts';
 export * from './subscriber-data.repository.ts';
 export * from './subscribers.repository.ts';
+export * from './delivery-claims.repository.ts';
+export * from './delivery-recovery.repository.ts';
+export * from './delivery-report.repository.ts';
