@@ -30,7 +30,12 @@ export interface ClaimRequest {
  */
 export async function claimDelivery(db: Pool | PoolClient, request: ClaimRequest): Promise<ClaimOutcome> {
   const skip = request.onUncertain === 'skip';
-  const result = await db.query<{ previous: string; status: string; leaseUntil: Date | null; attempt: number }>(
+  const result = await db.query<{
+    previous: string;
+    status: string;
+    leaseUntil: Date | null;
+    attempt: number;
+  }>(
     `UPDATE deliveries d SET
        status = CASE WHEN before.status = 'sending' AND $5 THEN 'uncertain' ELSE 'sending' END,
        lease_owner = CASE WHEN before.status = 'sending' AND $5 THEN NULL ELSE $2 END,

@@ -62,7 +62,13 @@ export async function listDeliveries(
        AND (NOT $3 OR resent_after_crash > 0) AND ($4::uuid IS NULL OR id > $4::uuid)
      ORDER BY id
      LIMIT $5`,
-    [filter.date, filter.status ?? null, filter.resentOnly ?? false, filter.afterId ?? null, filter.limit + 1],
+    [
+      filter.date,
+      filter.status ?? null,
+      filter.resentOnly ?? false,
+      filter.afterId ?? null,
+      filter.limit + 1,
+    ],
   );
   const items = result.rows.slice(0, filter.limit);
   const nextAfter = result.rows.length > filter.limit ? (items.at(-1)?.id ?? null) : null;

@@ -1,5 +1,8 @@
 export * from './admin.repository.ts';
 export * from './deliveries.repository.ts';
+export * from './delivery-claims.repository.ts';
+export * from './delivery-recovery.repository.ts';
+export * from './delivery-report.repository.ts';
 export * from './editions.repository.ts';
 export * from './ingest-runs.repository.ts';
 export { type MigrationResult, migrate, openMigratedPool } from './migrate.ts';
@@ -19,6 +22,3 @@ export {
 export * from './preferences.repository.ts';
 export * from './subscriber-data.repository.ts';
 export * from './subscribers.repository.ts';
-export * from './delivery-claims.repository.ts';
-export * from './delivery-recovery.repository.ts';
-export * from './delivery-report.repository.ts';

@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import { JobQueue, type JobName } from './jobs.ts';
+import { type JobName, JobQueue } from './jobs.ts';
 import type { PaperboyQueues, TypedJob } from './queues.ts';
 
 const LOOKUPS_IN_FLIGHT = 1_000;

@@ -68,7 +68,14 @@ async function handleSendFailure(
   else deps.breaker.recordSuccess();
   const delayMs = retryDelayMs(deps.config.sendBackoffMs, error.attempt);
   deps.logger.warn(
-    { queue: 'email', job: kind, jobId: job.id, failureClass: failure.failureClass, err: failure.message, retryInMs: delayMs },
+    {
+      queue: 'email',
+      job: kind,
+      jobId: job.id,
+      failureClass: failure.failureClass,
+      err: failure.message,
+      retryInMs: delayMs,
+    },
     'send failed; will retry',
   );
   if (failure.throttle) {

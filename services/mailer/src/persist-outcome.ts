@@ -24,7 +24,8 @@ export async function persistOutcome(
   for (let attempt = 1; ; attempt += 1) {
     try {
       await write();
-      if (attempt > 1) context.logger.info({ deliveryId: context.deliveryId, attempt }, `${what} recorded at last`);
+      if (attempt > 1)
+        context.logger.info({ deliveryId: context.deliveryId, attempt }, `${what} recorded at last`);
       return true;
     } catch (error) {
       const stoppingSince = context.lifecycle.stoppingSince;

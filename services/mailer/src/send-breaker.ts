@@ -125,7 +125,10 @@ export class SendBreaker {
         await this.options.queue.resume();
         await this.options.redis.del(this.options.key);
       } catch (error) {
-        this.options.logger.warn({ err: error }, 'SMTP server is back but the queue could not be resumed yet');
+        this.options.logger.warn(
+          { err: error },
+          'SMTP server is back but the queue could not be resumed yet',
+        );
         continue;
       }
       this.outcomes.length = 0;

@@ -49,7 +49,8 @@ export async function sendDigest(deps: MailerDeps, deliveryId: string): Promise<
   const { delivery, reader: subscriber } = found;
   if (delivery.status === 'sent') return { status: 'skipped', reason: 'already-sent' };
   if (FINISHED.has(delivery.status)) return { status: 'skipped', reason: 'finished' };
-  if (delivery.status === 'planned' || !delivery.editionId) return { status: 'skipped', reason: 'not-composed' };
+  if (delivery.status === 'planned' || !delivery.editionId)
+    return { status: 'skipped', reason: 'not-composed' };
 
   if (subscriber?.status !== 'active') {
     await markSkipped(deps.pool, delivery.id, 'not-active');
@@ -64,7 +65,8 @@ export async function sendDigest(deps: MailerDeps, deliveryId: string): Promise<
     const recorded = await expireDelivery(deps.pool, delivery.id, deps.clock.now());
     if (recorded === 'expired') deps.metrics.expired.inc();
     if (recorded === 'uncertain') deps.metrics.uncertain.inc();
-    if (recorded) deps.logger.warn({ deliveryId, localDate: delivery.localDate, recorded }, 'digest day passed unsent');
+    if (recorded)
+      deps.logger.warn({ deliveryId, localDate: delivery.localDate, recorded }, 'digest day passed unsent');
     return { status: 'skipped', reason: recorded ?? 'finished' };
   }
   const edition = await deps.editions.get(delivery.editionId);
@@ -143,7 +145,11 @@ export async function sendDigest(deps: MailerDeps, deliveryId: string): Promise<
       throw error;
     }
     // Outside the failure path: SMTP took it, whatever happens to the write below.
-    await persistOutcome('sent', () => recordSent(deps.pool, delivery.id, sent.messageId, deps.clock.now()), context);
+    await persistOutcome(
+      'sent',
+      () => recordSent(deps.pool, delivery.id, sent.messageId, deps.clock.now()),
+      context,
+    );
     return { status: 'sent', ...sent, resentAfterCrash: claim.kind === 'resend' };
   });
 }

@@ -26,7 +26,7 @@ export async function sendWelcome(deps: MailerDeps, subscriberId: string): Promi
     { publicBaseUrl: deps.config.publicBaseUrl, postalAddress: deps.config.postalAddress },
   );
   const sent = await sendClassified(
-      deps.transport,
+    deps.transport,
     {
       to: subscriber.email,
       ...mail,

@@ -21,7 +21,11 @@ export function worstCaseSendMs(timeoutSeconds: number): number {
  * Every timeout is explicit (nodemailer's own defaults allow a socket to sit silent for ten
  * minutes), so the send lease can be longer than any send.
  */
-export function createSmtpTransport(smtpUrl: string, poolSize: number, timeoutSeconds: number): MailTransport {
+export function createSmtpTransport(
+  smtpUrl: string,
+  poolSize: number,
+  timeoutSeconds: number,
+): MailTransport {
   const url = new URL(smtpUrl);
   const timeoutMs = timeoutSeconds * 1000;
   const transporter = nodemailer.createTransport({

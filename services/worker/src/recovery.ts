@@ -18,7 +18,10 @@ export function sendJobId(deliveryId: string): string {
  * a finished job still holds the id). Pages through every unfinished delivery in id order, so a
  * million after a wipe recover in minutes, with no cap. Returns how many deliveries got a job.
  */
-export async function requeueLostDeliveries(deps: WorkerDeps, pageSize = RECOVERY_PAGE_SIZE): Promise<number> {
+export async function requeueLostDeliveries(
+  deps: WorkerDeps,
+  pageSize = RECOVERY_PAGE_SIZE,
+): Promise<number> {
   let afterId: string | null = null;
   let requeued = 0;
   for (;;) {
@@ -27,7 +30,9 @@ export async function requeueLostDeliveries(deps: WorkerDeps, pageSize = RECOVER
     afterId = page.at(-1)!.id;
 
     const planned = page.filter((delivery) => delivery.status === 'planned');
-    const batchIds = [...new Set(planned.flatMap((delivery) => (delivery.composeJob ? [delivery.composeJob] : [])))];
+    const batchIds = [
+      ...new Set(planned.flatMap((delivery) => (delivery.composeJob ? [delivery.composeJob] : []))),
+    ];
     const idleBatches = await findIdleJobIds(deps.queues.digest, batchIds);
     const orphans = planned
       .filter((delivery) => delivery.composeJob === null || idleBatches.has(delivery.composeJob))

@@ -55,7 +55,8 @@ export function watchSchedulers(
     try {
       const restored = await restoreMissingSchedulers(queues, config);
       for (const id of restored) metrics.schedulersRecreated.inc({ scheduler: id });
-      if (restored.length > 0) logger.warn({ schedulers: restored }, 'job schedulers were missing in Redis; re-created');
+      if (restored.length > 0)
+        logger.warn({ schedulers: restored }, 'job schedulers were missing in Redis; re-created');
     } catch (error) {
       logger.warn({ err: error }, 'could not check the job schedulers (Redis unavailable?); will try again');
     } finally {

@@ -69,7 +69,11 @@ export async function startWorker(
         (answer) => answer === 'PONG',
         () => false,
       );
-      return { ready: digestWorker.isRunning() && ingestWorker.isRunning() && postgres && redis, postgres, redis };
+      return {
+        ready: digestWorker.isRunning() && ingestWorker.isRunning() && postgres && redis,
+        postgres,
+        redis,
+      };
     },
   });
   logger.info({ opsPort: opsServer.port, concurrency: config.workerConcurrency }, 'worker started');
