@@ -2,15 +2,20 @@
  * `npm run chaos`: runs the chaos scenarios one after another against real processes and prints
  * the table. Exits non-zero when any scenario fails. See README.md in this folder.
  */
+import { auth535 } from './scenarios/auth-535.ts';
 import { baseline } from './scenarios/baseline.ts';
+import { bounces550 } from './scenarios/bounces-550.ts';
 import type { Scenario } from './scenarios/common.ts';
+import { dbOutage } from './scenarios/db-outage.ts';
+import { dst } from './scenarios/dst.ts';
 import { flushAll } from './scenarios/flushall.ts';
 import { kill9 } from './scenarios/kill-9.ts';
+import { storm421 } from './scenarios/storm-421.ts';
 import { readSettings } from './settings.ts';
 import { formatRowNow, formatTable } from './table.ts';
 import type { Row } from './verdict.ts';
 
-const all: Scenario[] = [baseline, kill9, flushAll];
+const all: Scenario[] = [baseline, kill9, flushAll, storm421, bounces550, auth535, dbOutage, dst];
 
 const settings = readSettings();
 const unknown = settings.scenarios.filter((name) => !all.some((scenario) => scenario.name === name));

@@ -1,4 +1,6 @@
 import { type ChaosRun, openRun, type RunOptions } from '../harness.ts';
+import type { ServiceSet } from '../infra/services.ts';
+import type { Ledger } from '../ledger.ts';
 import type { ChaosSettings } from '../settings.ts';
 import { type Check, judge, ledgerSettledCheck, type Row } from '../verdict.ts';
 
@@ -25,6 +27,21 @@ export async function withRun(
   }
 }
 
+/** What every scenario promises: a settled ledger, no service dying on its own, only JSON logs. */
+export function standardChecks(services: ServiceSet, ledger: Ledger): Check[] {
+  const exits = services.unexpectedExits();
+  const stray = services.strayLines();
+  return [
+    ledgerSettledCheck(ledger),
+    { name: 'no service died', ok: exits.length === 0, detail: exits.join('; ') },
+    {
+      name: 'logs are JSON only',
+      ok: stray.length === 0,
+      detail: `${stray.length} raw line(s), first: ${stray[0]?.slice(0, 160)}`,
+    },
+  ];
+}
+
 export interface Finish {
   scenario: string;
   /** Default: every seeded reader. */
@@ -39,16 +56,8 @@ export async function finish(run: ChaosRun, finishing: Finish): Promise<Row> {
   const settled = await run.settle();
   const stats = await run.sink.stats();
   const ledger = await run.ledger();
-  const exits = run.services.unexpectedExits();
-  const stray = run.services.strayLines();
   const checks: Check[] = [
-    ledgerSettledCheck(ledger),
-    { name: 'no service died', ok: exits.length === 0, detail: exits.join('; ') },
-    {
-      name: 'logs are JSON only',
-      ok: stray.length === 0,
-      detail: `${stray.length} raw line(s), first: ${stray[0]?.slice(0, 160)}`,
-    },
+    ...standardChecks(run.services, ledger),
     ...((await finishing.checks?.(run)) ?? []),
   ];
   if (!settled.settled)
