@@ -19,11 +19,18 @@ export async function withRun(
   options: RunOptions,
   body: (run: ChaosRun) => Promise<Row>,
 ): Promise<Row> {
+  const opening = Date.now();
   const run = await openRun(settings, options);
+  const started = Date.now();
   try {
     return await body(run);
   } finally {
+    const closing = Date.now();
     await run.close();
+    const seconds = (from: number, to: number) => `${Math.round((to - from) / 1000)} s`;
+    process.stdout.write(
+      `  (set-up ${seconds(opening, started)}, run ${seconds(started, closing)}, take-down ${seconds(closing, Date.now())})\n`,
+    );
   }
 }
 

@@ -5,31 +5,30 @@ import { type Scenario, sleep, standardChecks, withRun } from './common.ts';
 import { localDateAndHour, wallTime } from './local-time.ts';
 
 const ZONES = ['America/New_York', 'Europe/Berlin'];
-const LEAD_MS = 30_000;
 
 /**
- * A phase starts worker and mailer with CLOCK_START at `clockStart`. A crossing phase starts 30 s
- * before the top of a UTC hour (a DST switch, or the hour readers wait for), plans once before it
- * and once after; a single phase plans once. Each plan must create exactly the deliveries of the
- * readers whose local hour has come, as Intl (not the SQL under test) works it out.
+ * A phase starts worker and mailer with CLOCK_START. A crossing phase starts a little before
+ * `at`, the top of a UTC hour (a DST switch), plans once before it and once after; a single phase
+ * starts at `at` and plans once. Each plan must create exactly the deliveries of the readers whose
+ * local hour has come, as Intl (not the SQL under test) works it out.
  */
 interface Phase {
   name: string;
-  clockStart: string;
+  at: string;
   crossing: boolean;
 }
 
 const PHASES: Phase[] = [
   // New York springs forward: 02:00 EST is 03:00 EDT (07:00Z). Hour 2 does not exist that day.
-  { name: 'New York spring forward', clockStart: '2026-03-08T06:59:30Z', crossing: true },
+  { name: 'New York spring forward', at: '2026-03-08T07:00:00Z', crossing: true },
   // Berlin springs forward: 02:00 CET is 03:00 CEST (01:00Z).
-  { name: 'Berlin spring forward', clockStart: '2026-03-29T00:59:30Z', crossing: true },
+  { name: 'Berlin spring forward', at: '2026-03-29T01:00:00Z', crossing: true },
   // Berlin falls back: 03:00 CEST is 02:00 CET (01:00Z); 02:xx happens twice.
-  { name: 'Berlin first 02:30 CEST', clockStart: '2026-10-25T00:30:00Z', crossing: false },
-  { name: 'Berlin fall back', clockStart: '2026-10-25T00:59:30Z', crossing: true },
+  { name: 'Berlin first 02:30 CEST', at: '2026-10-25T00:30:00Z', crossing: false },
+  { name: 'Berlin fall back', at: '2026-10-25T01:00:00Z', crossing: true },
   // New York falls back: 02:00 EDT is 01:00 EST (06:00Z); 01:xx happens twice.
-  { name: 'New York first 01:30 EDT', clockStart: '2026-11-01T05:30:00Z', crossing: false },
-  { name: 'New York fall back', clockStart: '2026-11-01T05:59:30Z', crossing: true },
+  { name: 'New York first 01:30 EDT', at: '2026-11-01T05:30:00Z', crossing: false },
+  { name: 'New York fall back', at: '2026-11-01T06:00:00Z', crossing: true },
 ];
 
 const key = (email: string, date: string) => `${email}|${date}`;
@@ -75,37 +74,53 @@ async function comparePlan(
   };
 }
 
-async function runPhase(run: ChaosRun, phase: Phase, expected: Set<string>, checks: Check[]): Promise<void> {
-  const clockStart = new Date(phase.clockStart);
+/**
+ * Runs one phase; returns how long worker and mailer took to start, from which the next crossing
+ * phase sizes its lead (the time between CLOCK_START and the switch must cover start and plan).
+ */
+async function runPhase(
+  run: ChaosRun,
+  phase: Phase,
+  leadMs: number,
+  expected: Set<string>,
+  checks: Check[],
+): Promise<number> {
+  const boundary = new Date(phase.at).getTime();
+  const clockStart = new Date(phase.crossing ? boundary - leadMs : boundary);
+  const env = { CLOCK_START: clockStart.toISOString() };
   const spawnedAt = Date.now();
-  await Promise.all([
-    run.services.start('worker', { CLOCK_START: phase.clockStart }),
-    run.services.start('mailer', { CLOCK_START: phase.clockStart }),
-  ]);
-  const readyAt = Date.now();
-  // The processes' clocks started between spawn and their "started" line, so at real time t they
-  // read between clockStart + (t − readyAt) and clockStart + (t − spawnedAt).
-  const latest = () => clockStart.getTime() + (Date.now() - spawnedAt);
-  const earliest = () => clockStart.getTime() + (Date.now() - readyAt);
+  try {
+    await Promise.all([run.services.start('worker', env), run.services.start('mailer', env)]);
+    const readyAt = Date.now();
+    // The processes' clocks started between spawn and their "started" line, so at real time t they
+    // read between clockStart + (t − readyAt) and clockStart + (t − spawnedAt).
+    const latest = () => clockStart.getTime() + (Date.now() - spawnedAt);
+    const earliest = () => clockStart.getTime() + (Date.now() - readyAt);
 
-  for (const instant of dueAt(run.readers, clockStart)) expected.add(instant);
-  await run.plan({ ignoreSendHour: false });
-  const boundary = clockStart.getTime() + LEAD_MS;
-  if (phase.crossing && latest() >= boundary) {
-    checks.push({ name: `${phase.name}: harness`, ok: false, detail: 'services took too long to start' });
-    return;
-  }
-  checks.push(await comparePlan(run, expected, clockStart, `${phase.name}, before`));
-
-  if (phase.crossing) {
-    while (earliest() < boundary + 1_000) await sleep(250);
-    const after = new Date(boundary + LEAD_MS);
-    for (const instant of dueAt(run.readers, after)) expected.add(instant);
+    for (const entry of dueAt(run.readers, clockStart)) expected.add(entry);
     await run.plan({ ignoreSendHour: false });
-    checks.push(await comparePlan(run, expected, after, `${phase.name}, after`));
+    if (phase.crossing && latest() >= boundary) {
+      checks.push({
+        name: `${phase.name}: inconclusive`,
+        ok: false,
+        detail: `start and plan took ${Math.round((Date.now() - spawnedAt) / 1000)} s, more than the ${leadMs / 1000} s lead`,
+      });
+      return readyAt - spawnedAt;
+    }
+    checks.push(await comparePlan(run, expected, clockStart, `${phase.name}, before`));
+
+    if (phase.crossing) {
+      while (earliest() < boundary + 1_000) await sleep(250);
+      const after = new Date(boundary + 60_000);
+      for (const entry of dueAt(run.readers, after)) expected.add(entry);
+      await run.plan({ ignoreSendHour: false });
+      checks.push(await comparePlan(run, expected, after, `${phase.name}, after`));
+    }
+    await run.settle();
+    return readyAt - spawnedAt;
+  } finally {
+    await run.services.stopAll();
   }
-  await run.settle();
-  await run.services.stopAll();
 }
 
 /** Per reader, one digest for each (reader, local date) the ledger should hold, none more. */
@@ -151,7 +166,11 @@ export const dst: Scenario = {
       async (run): Promise<Row> => {
         const expected = new Set<string>();
         const checks: Check[] = [];
-        for (const phase of PHASES) await runPhase(run, phase, expected, checks);
+        let leadMs = 60_000;
+        for (const phase of PHASES) {
+          const startupMs = await runPhase(run, phase, leadMs, expected, checks);
+          leadMs = Math.min(90_000, Math.max(20_000, Math.round(startupMs * 1.5) + 10_000));
+        }
         const ledger = await run.ledger();
         const stats = await run.sink.stats();
         const counts = judgeDeliveries(run, expected, stats.accepted);
