@@ -12,7 +12,9 @@ describe('compose batches that run twice', () => {
   let deliveryIds: string[];
 
   beforeAll(async () => {
-    stack = await startStack('compose_batches');
+    // The process clock on the earlier day, so yesterday's waiting digest is still due (a digest
+    // whose local day has passed is recorded expired, not sent late).
+    stack = await startStack('compose_batches', { env: { CLOCK_START: '2026-11-29T12:00:00Z' } });
     const pool = stack.api.deps.pool;
     const emails = Array.from({ length: READERS }, (_, index) => `batch${index}@example.org`);
     await pool.query(
@@ -25,9 +27,9 @@ describe('compose batches that run twice', () => {
     // yesterday's digest still waiting, in the same batch as today's.
     const { rows } = await pool.query<{ id: string }>(
       `INSERT INTO deliveries (subscriber_id, local_date)
-       SELECT id, current_date FROM subscribers
+       SELECT id, date '2026-11-30' FROM subscribers
        UNION ALL
-       SELECT id, current_date - 1 FROM subscribers WHERE email = 'batch0@example.org'
+       SELECT id, date '2026-11-29' FROM subscribers WHERE email = 'batch0@example.org'
        RETURNING id`,
     );
     deliveryIds = rows.map((row) => row.id);

@@ -16,7 +16,7 @@ describe('the daily path: sign up, confirm, get today’s digest, leave', () => 
   const reader = 'Ada.Reader@Example.ORG';
 
   beforeAll(async () => {
-    stack = await startStack('daily');
+    stack = await startStack('daily', { env: { CLOCK_START: today.toISOString() } });
   });
   afterAll(async () => {
     await stack?.close();

@@ -33,7 +33,9 @@ describe('failed sends are retried or recorded, never dropped', () => {
   let stack: Stack;
 
   beforeAll(async () => {
-    stack = await startStack('failures', { env: { SEND_ATTEMPTS: '3', SEND_BACKOFF_MS: '200' } });
+    stack = await startStack('failures', {
+      env: { SEND_ATTEMPTS: '3', SEND_BACKOFF_MS: '200', CLOCK_START: '2026-11-30T12:00:00Z' },
+    });
   });
   afterAll(async () => {
     await stack?.close();

@@ -10,7 +10,7 @@ describe('exactly one digest per reader per day', () => {
   const morning = new Date('2026-11-30T09:30:00Z');
 
   beforeAll(async () => {
-    stack = await startStack('exactly_once', { workers: 2 });
+    stack = await startStack('exactly_once', { workers: 2, env: { CLOCK_START: morning.toISOString() } });
     const emails = Array.from({ length: READERS }, (_, index) => `reader${index}@example.org`);
     await stack.api.deps.pool.query(
       `INSERT INTO subscribers (email, email_hash, status, timezone, send_hour)

@@ -1,6 +1,7 @@
 import {
   boolean,
   cronOrNone,
+  instant,
   integer,
   list,
   listOf,
@@ -76,6 +77,18 @@ export interface Config {
   corsOrigins: string[];
   /** Which peers may set X-Forwarded-For: what the per-IP limits trust as the client address. */
   trustProxy: string[];
+
+  // --- Delivery guarantees (issue 8): clock, claims, send rate, SMTP timeouts, self-healing ---
+  /** The instant the process clock starts at (then runs at real speed); null = real time. Refused in production. */
+  clockStart: Date | null;
+  /** What to do with a delivery whose send lease expired (mailer died mid-send): send again (same Message-ID) or record it uncertain. */
+  onUncertain: 'resend' | 'skip';
+  /** Digest and other mails per second across every mailer replica; null = unlimited. */
+  sendRatePerSecond: number | null;
+  /** SMTP connection, greeting and per-command socket timeout; the send lease is derived from it. */
+  smtpTimeoutSeconds: number;
+  /** How often every worker checks that its job schedulers (plan, ingest) still exist in Redis. */
+  schedulerCheckSeconds: number;
 }
 
 type Spec = { [K in keyof Config]: { env: string; parse: (raw: string) => Config[K]; default?: string } };
@@ -155,6 +168,13 @@ const spec: Spec = {
     parse: (raw) => (raw.trim().toLowerCase() === 'none' ? [] : list(raw)),
     default: 'loopback,linklocal,uniquelocal',
   },
+
+  // --- Delivery guarantees (issue 8) ---
+  clockStart: { env: 'CLOCK_START', parse: instant },
+  onUncertain: { env: 'ON_UNCERTAIN', parse: oneOf('resend', 'skip'), default: 'resend' },
+  sendRatePerSecond: { env: 'SEND_RATE_PER_SECOND', parse: integer(1, 100_000) },
+  smtpTimeoutSeconds: { env: 'SMTP_TIMEOUT_SECONDS', parse: integer(1, 600), default: '30' },
+  schedulerCheckSeconds: { env: 'SCHEDULER_CHECK_SECONDS', parse: integer(1, 3600), default: '30' },
 };
 
 export class ConfigError extends Error {
@@ -194,6 +214,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   config.rateLimitPrefix ??= `${config.queuePrefix}rate:`;
   if (config.nodeEnv === 'production' && config.tokenSecret === DEV_TOKEN_SECRET) {
     problems.push('TOKEN_SECRET must not be the development default in production');
+  }
+  // A shifted clock exists for tests and drills (plans and expiry without waiting for real hours);
+  // in production it would send digests at the wrong hour.
+  if (config.nodeEnv === 'production' && config.clockStart !== null) {
+    problems.push('CLOCK_START must not be set in production (it shifts every send time)');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

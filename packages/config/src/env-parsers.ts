@@ -101,3 +101,16 @@ export const origins: Parser<string[]> = (raw) =>
     }
     return parsed.origin;
   });
+
+/** An ISO 8601 instant with a zone, such as `2026-03-29T00:30:00Z`. */
+export const instant: Parser<Date> = (raw) => {
+  const trimmed = raw.trim();
+  const parsed = new Date(trimmed);
+  if (
+    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(trimmed) ||
+    Number.isNaN(parsed.getTime())
+  ) {
+    throw new Error(`must be an ISO instant with a zone like "2026-03-29T00:30:00Z", got "${raw}"`);
+  }
+  return parsed;
+};

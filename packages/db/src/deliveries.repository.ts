@@ -1,6 +1,26 @@
 import type { Pool, PoolClient } from './pool.ts';
 
-export type DeliveryStatus = 'planned' | 'composed' | 'sent' | 'skipped' | 'failed';
+export type DeliveryStatus =
+  | 'planned'
+  | 'composed'
+  | 'sending'
+  | 'sent'
+  | 'skipped'
+  | 'failed'
+  | 'expired'
+  | 'uncertain';
+
+/** Every status, in the order a delivery moves through them; SQL and the admin API use these names. */
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = [
+  'planned',
+  'composed',
+  'sending',
+  'sent',
+  'skipped',
+  'failed',
+  'expired',
+  'uncertain',
+];
 
 export interface Delivery {
   id: string;
@@ -47,25 +67,6 @@ export async function planDueDeliveries(
   return result.rows.map((row) => row.id);
 }
 
-/**
- * Deliveries that should have moved on by now but have not: their jobs were lost (Redis flushed,
- * a crash between commit and enqueue). Planning re-queues them; job ids make that harmless.
- */
-export async function findStalledDeliveries(
-  pool: Pool,
-  now: Date,
-  stalledAfterSeconds: number,
-): Promise<{ id: string; status: 'planned' | 'composed' }[]> {
-  const result = await pool.query<{ id: string; status: 'planned' | 'composed' }>(
-    `SELECT id, status FROM deliveries
-     WHERE status IN ('planned', 'composed') AND updated_at < $1::timestamptz - make_interval(secs => $2)
-       AND local_date >= ($1::timestamptz)::date - 2
-     ORDER BY updated_at LIMIT 10000`,
-    [now.toISOString(), stalledAfterSeconds],
-  );
-  return result.rows;
-}
-
 export async function markSkipped(db: Pool | PoolClient, id: string, reason: string): Promise<void> {
   await db.query(
     `UPDATE deliveries SET status = 'skipped', skip_reason = $2, updated_at = now()
@@ -74,37 +75,7 @@ export async function markSkipped(db: Pool | PoolClient, id: string, reason: str
   );
 }
 
-export async function markSent(db: Pool | PoolClient, id: string, messageId: string): Promise<void> {
-  await db.query(
-    `UPDATE deliveries SET status = 'sent', message_id = $2, sent_at = now(), last_error = NULL,
-       send_attempts = send_attempts + 1, updated_at = now()
-     WHERE id = $1`,
-    [id, messageId],
-  );
-}
-
-/** Records a failed attempt; `final` marks the delivery failed for good (no retry will follow). */
-export async function recordSendFailure(
-  db: Pool | PoolClient,
-  id: string,
-  error: string,
-  final: boolean,
-): Promise<void> {
-  await db.query(
-    `UPDATE deliveries SET last_error = $2, send_attempts = send_attempts + 1, updated_at = now(),
-       status = CASE WHEN $3 THEN 'failed' ELSE status END
-     WHERE id = $1 AND status <> 'sent'`,
-    [id, error.slice(0, 2000), final],
-  );
-}
-
-export interface DeliveryCounts {
-  planned: number;
-  composed: number;
-  sent: number;
-  skipped: number;
-  failed: number;
-}
+export type DeliveryCounts = Record<DeliveryStatus, number>;
 
 /** Deliveries planned since a moment, by status: what `paperboy digest run-now` reports. */
 export async function countDeliveriesPlannedSince(pool: Pool, since: Date): Promise<DeliveryCounts> {
@@ -112,7 +83,7 @@ export async function countDeliveriesPlannedSince(pool: Pool, since: Date): Prom
     'SELECT status, count(*) AS count FROM deliveries WHERE planned_at >= $1 GROUP BY status',
     [since.toISOString()],
   );
-  const counts: DeliveryCounts = { planned: 0, composed: 0, sent: 0, skipped: 0, failed: 0 };
+  const counts = Object.fromEntries(DELIVERY_STATUSES.map((status) => [status, 0])) as DeliveryCounts;
   for (const row of result.rows) counts[row.status] = row.count;
   return counts;
 }
@@ -211,8 +182,15 @@ export async function markManySkipped(db: Pool | PoolClient, ids: string[], reas
 
 /** What sending a digest needs to know, read in one round trip. */
 export interface DigestToSend {
-  delivery: Pick<Delivery, 'id' | 'status' | 'editionId'>;
-  reader: { id: string; email: string; status: string; tokenVersion: number; suppressed: boolean } | null;
+  delivery: Pick<Delivery, 'id' | 'status' | 'editionId' | 'localDate'> & { leaseUntil: Date | null };
+  reader: {
+    id: string;
+    email: string;
+    status: string;
+    tokenVersion: number;
+    suppressed: boolean;
+    timezone: string;
+  } | null;
 }
 
 /**
@@ -225,13 +203,17 @@ export async function findDigestToSend(db: Pool | PoolClient, id: string): Promi
     id: string;
     status: DeliveryStatus;
     editionId: string | null;
+    localDate: string;
+    leaseUntil: Date | null;
     readerId: string | null;
+    timezone: string | null;
     email: string | null;
     readerStatus: string | null;
     tokenVersion: number | null;
     suppressed: boolean;
   }>(
-    `SELECT d.id, d.status, d.edition_id AS "editionId", s.id AS "readerId", s.email,
+    `SELECT d.id, d.status, d.edition_id AS "editionId", d.local_date AS "localDate",
+            d.lease_until AS "leaseUntil", s.id AS "readerId", s.email, s.timezone,
             s.status AS "readerStatus", s.token_version AS "tokenVersion",
             EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash) AS suppressed
      FROM deliveries d LEFT JOIN subscribers s ON s.id = d.subscriber_id
@@ -241,7 +223,13 @@ export async function findDigestToSend(db: Pool | PoolClient, id: string): Promi
   const row = result.rows[0];
   if (!row) return null;
   return {
-    delivery: { id: row.id, status: row.status, editionId: row.editionId },
+    delivery: {
+      id: row.id,
+      status: row.status,
+      editionId: row.editionId,
+      localDate: row.localDate,
+      leaseUntil: row.leaseUntil,
+    },
     reader:
       row.readerId === null
         ? null
@@ -251,6 +239,7 @@ export async function findDigestToSend(db: Pool | PoolClient, id: string): Promi
             status: row.readerStatus!,
             tokenVersion: row.tokenVersion!,
             suppressed: row.suppressed,
+            timezone: row.timezone!,
           },
   };
 }

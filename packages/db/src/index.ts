@@ -1,5 +1,8 @@
 export * from './admin.repository.ts';
 export * from './deliveries.repository.ts';
+export * from './delivery-claims.repository.ts';
+export * from './delivery-recovery.repository.ts';
+export * from './delivery-report.repository.ts';
 export * from './editions.repository.ts';
 export * from './ingest-runs.repository.ts';
 export { type MigrationResult, migrate, openMigratedPool } from './migrate.ts';
@@ -14,6 +17,7 @@ export {
   inTransaction,
   type Pool,
   type PoolClient,
+  type PoolErrorHandler,
 } from './pool.ts';
 export * from './preferences.repository.ts';
 export * from './subscriber-data.repository.ts';

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { createPool, ensureDatabase, type Pool } from './pool.ts';
+import { createPool, ensureDatabase, type Pool, type PoolErrorHandler } from './pool.ts';
 
 const migrationsDir = fileURLToPath(new URL('../migrations/', import.meta.url));
 // Any constant works; it only has to be the same in every process that migrates.
@@ -53,9 +53,13 @@ export async function migrate(pool: Pool): Promise<MigrationResult> {
  * What every process does first: create the database if missing, connect, migrate. Any process
  * may be the first to run on a fresh machine.
  */
-export async function openMigratedPool(databaseUrl: string, maxConnections = 10): Promise<Pool> {
+export async function openMigratedPool(
+  databaseUrl: string,
+  maxConnections = 10,
+  onError?: PoolErrorHandler,
+): Promise<Pool> {
   await ensureDatabase(databaseUrl);
-  const pool = createPool(databaseUrl, maxConnections);
+  const pool = createPool(databaseUrl, maxConnections, onError);
   try {
     await migrate(pool);
   } catch (error) {

@@ -21,8 +21,20 @@ export function connectionConfig(databaseUrl: string): pg.ClientConfig {
   return { connectionString: url.toString() };
 }
 
-export function createPool(databaseUrl: string, max = 10): Pool {
-  return new pg.Pool({ ...connectionConfig(databaseUrl), max });
+/** Where a pool reports a connection it lost; the process logs it and carries on. */
+export type PoolErrorHandler = (error: Error) => void;
+
+/**
+ * A pool whose lost connections never kill the process. pg emits 'error' on the pool for an idle
+ * client and on the client itself for one that is checked out between queries (a restarted or
+ * refusing database: "terminating connection due to administrator command"); an unhandled
+ * 'error' event is a crash. Queries in flight fail on their own and their callers retry.
+ */
+export function createPool(databaseUrl: string, max = 10, onError: PoolErrorHandler = () => {}): Pool {
+  const pool = new pg.Pool({ ...connectionConfig(databaseUrl), max });
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
+  return pool;
 }
 
 /** Runs fn in a transaction on one client; rolls back on any error. */

@@ -19,4 +19,5 @@ export {
   type PaperboyQueues,
   type TypedJob,
 } from './queues.ts';
+export { findIdleJobIds, requeueMissing } from './requeue.ts';
 export { InvalidJobError, parseJob } from './validate.ts';

@@ -40,7 +40,15 @@ export interface QueueSettings {
   sendBackoffMs?: number;
 }
 
-export function createQueues(connection: Redis, settings: QueueSettings): PaperboyQueues {
+/**
+ * The three queues on one connection. `onError` hears their 'error' events (a lost Redis, a job
+ * whose key vanished): an EventEmitter's unheard 'error' would kill the process.
+ */
+export function createQueues(
+  connection: Redis,
+  settings: QueueSettings,
+  onError: (error: Error, queue: QueueName) => void = () => {},
+): PaperboyQueues {
   const prefix = settings.queuePrefix;
   const email: JobsOptions = {
     ...defaultJobOptions.email,
@@ -48,7 +56,11 @@ export function createQueues(connection: Redis, settings: QueueSettings): Paperb
     backoff: { type: 'exponential', delay: settings.sendBackoffMs ?? 5_000 },
   };
   const options = (name: QueueName): JobsOptions => (name === 'email' ? email : defaultJobOptions[name]);
-  const make = (name: QueueName) => new Queue(name, { connection, prefix, defaultJobOptions: options(name) });
+  const make = (name: QueueName) => {
+    const queue = new Queue(name, { connection, prefix, defaultJobOptions: options(name) });
+    queue.on('error', (error) => onError(error, name));
+    return queue;
+  };
   return { digest: make(Queues.digest), email: make(Queues.email), ingest: make(Queues.ingest) };
 }
 

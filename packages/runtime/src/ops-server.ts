@@ -2,6 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 
+/** Whether the process can do its work, and what an operator should know when it cannot. */
+export type Readiness = boolean | { ready: boolean; [detail: string]: unknown };
+
 export interface OpsServer {
   port: number;
   close(): Promise<void>;
@@ -15,7 +18,8 @@ export async function startOpsServer(options: {
   host: string;
   port: number;
   registry: Registry;
-  isReady: () => Promise<boolean>;
+  /** A boolean, or an object whose details (e.g. `breaker: 'open'`) are shown on /readyz. */
+  isReady: () => Promise<Readiness>;
 }): Promise<OpsServer> {
   const server = http.createServer((req, res) => {
     const reply = (status: number, contentType: string, body: string) => {
@@ -25,7 +29,10 @@ export async function startOpsServer(options: {
     if (req.url === '/healthz') return reply(200, 'application/json', '{"status":"ok"}');
     if (req.url === '/readyz') {
       void options.isReady().then(
-        (ready) => reply(ready ? 200 : 503, 'application/json', JSON.stringify({ ready })),
+        (readiness) => {
+          const body = typeof readiness === 'boolean' ? { ready: readiness } : readiness;
+          reply(body.ready ? 200 : 503, 'application/json', JSON.stringify(body));
+        },
         () => reply(503, 'application/json', '{"ready":false}'),
       );
       return;

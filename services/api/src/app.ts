@@ -11,6 +11,7 @@ import { frameworkErrors, installErrorHandling } from './errors.ts';
 import { requestSerializer } from './log-redaction.ts';
 import { instrumentRequests } from './metrics.ts';
 import { adminRoutes } from './routes/admin.route.ts';
+import { adminDeliveriesRoutes } from './routes/admin-deliveries.route.ts';
 import { adminPreviewRoutes } from './routes/admin-preview.route.ts';
 import { digestsRoutes } from './routes/digests.route.ts';
 import { healthRoutes } from './routes/health.route.ts';
@@ -74,6 +75,7 @@ export async function buildApp(deps: ApiDeps, logger: Logger): Promise<App> {
   meRoutes(app, deps);
   adminRoutes(app, deps);
   adminPreviewRoutes(app, deps);
+  adminDeliveriesRoutes(app, deps);
   await registerApiDocsUi(app);
   return app;
 }

@@ -1,8 +1,12 @@
 import type { Config } from '@paperboy/config';
 import type { Pool } from '@paperboy/db';
-import type { Logger } from '@paperboy/runtime';
+import type { Clock, Logger } from '@paperboy/runtime';
+import type { Queue } from 'bullmq';
 import type { EditionCache } from './edition-cache.ts';
 import type { MailerMetrics } from './metrics.ts';
+import type { Lifecycle } from './persist-outcome.ts';
+import type { SendBreaker } from './send-breaker.ts';
+import type { SendSlots } from './send-slots.ts';
 import type { MailTransport } from './transport.ts';
 
 export interface MailerDeps {
@@ -12,4 +16,14 @@ export interface MailerDeps {
   editions: EditionCache;
   logger: Logger;
   metrics: MailerMetrics;
+  clock: Clock;
+  /** Who this mailer is on a claimed delivery's row (host, pid, random). */
+  instance: string;
+  /** A claim lasts this long: longer than any send can take (see sendLeaseSeconds). */
+  leaseSeconds: number;
+  slots: SendSlots;
+  breaker: SendBreaker;
+  /** The email queue, to back every mailer off at once after a 421. */
+  emailQueue: Queue;
+  lifecycle: Lifecycle;
 }

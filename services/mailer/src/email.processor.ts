@@ -1,37 +1,100 @@
 import { parseJob } from '@paperboy/queue';
-import { type Job, UnrecoverableError } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { MailerDeps } from './deps.ts';
 import { sendConfirmation } from './send-confirmation.handler.ts';
 import { sendDigest } from './send-digest.handler.ts';
+import { RecipientRejectedError, retryDelayMs, SendFailedError } from './send-failure.ts';
 import { sendWelcome } from './send-welcome.handler.ts';
 
-/** The email queue's consumer: one case per job name; anything else fails loudly. */
+type Outcome = Awaited<ReturnType<typeof route>>;
+
+/**
+ * The email queue's consumer: one case per job name; anything else fails loudly. SMTP failures
+ * about us or the server never use up a digest's attempts: the job waits (delayed, with backoff)
+ * and is tried again until it is sent or its day passes. A 421 backs every mailer off at once.
+ */
 export function createEmailProcessor(deps: MailerDeps) {
-  return async (job: Job): Promise<unknown> => {
+  return async (job: Job, token?: string): Promise<unknown> => {
     const log = deps.logger.child({ queue: 'email', job: job.name, jobId: job.id });
     const kind = job.name;
-    const timer = deps.metrics.sendDuration.startTimer({ kind });
+    const stopTimer = deps.metrics.sendDuration.startTimer({ kind });
+    const stopSendTimer = deps.metrics.sendSeconds.startTimer({ kind });
     try {
-      const result = await route(deps, job);
-      if (result.status === 'sent') deps.metrics.sent.inc({ kind });
-      else deps.metrics.skipped.inc({ kind, reason: result.reason });
+      const result: Outcome = await route(deps, job);
+      if (result.status === 'busy') {
+        // Someone else's claim is running: look again when its lease ends, not before.
+        const waitMs = result.leaseUntil.getTime() - deps.clock.now().getTime() + 1_000;
+        await job.moveToDelayed(Date.now() + Math.max(waitMs, 1_000), token);
+        throw new DelayedError();
+      }
+      if (result.status === 'sent') {
+        deps.metrics.sent.inc({ kind });
+        deps.metrics.mailSent.inc({ kind });
+        deps.breaker.recordSuccess();
+      } else {
+        deps.metrics.skipped.inc({ kind, reason: result.reason });
+      }
       log.info(result, result.status === 'sent' ? 'mail sent' : 'mail skipped');
       return result;
     } catch (error) {
+      if (error instanceof DelayedError) throw error;
+      if (error instanceof RecipientRejectedError) {
+        deps.metrics.mailFailed.inc({ kind, class: 'recipient' });
+        deps.metrics.failures.inc({ kind, permanent: 'true' });
+        deps.breaker.recordSuccess(); // the server works; it answered about this reader
+        throw error;
+      }
+      if (error instanceof SendFailedError) return await handleSendFailure(deps, job, token, error);
       deps.metrics.failures.inc({ kind, permanent: String(error instanceof UnrecoverableError) });
       throw error;
     } finally {
-      timer();
+      stopTimer();
+      stopSendTimer();
     }
   };
+}
+
+async function handleSendFailure(
+  deps: MailerDeps,
+  job: Job,
+  token: string | undefined,
+  error: SendFailedError,
+): Promise<never> {
+  const { failure } = error;
+  const kind = job.name;
+  deps.metrics.mailFailed.inc({ kind, class: failure.failureClass });
+  deps.metrics.failures.inc({ kind, permanent: 'false' });
+  if (failure.aboutServer) deps.breaker.recordFailure(failure.failureClass, failure.message);
+  else deps.breaker.recordSuccess();
+  const delayMs = retryDelayMs(deps.config.sendBackoffMs, error.attempt);
+  deps.logger.warn(
+    {
+      queue: 'email',
+      job: kind,
+      jobId: job.id,
+      failureClass: failure.failureClass,
+      err: failure.message,
+      retryInMs: delayMs,
+    },
+    'send failed; will retry',
+  );
+  if (failure.throttle) {
+    // 421: the server asks us to slow down. The limiter key is shared, so every mailer waits.
+    await deps.emailQueue.rateLimit(deps.config.sendBackoffMs);
+    throw Worker.RateLimitError();
+  }
+  if (kind === 'send-digest' && token) {
+    // Not BullMQ's attempts: this never runs out into `failed`; the day passing ends it (expired).
+    await job.moveToDelayed(Date.now() + delayMs, token);
+    throw new DelayedError();
+  }
+  throw error;
 }
 
 function route(deps: MailerDeps, job: Job) {
   switch (job.name) {
     case 'send-digest':
-      return sendDigest(deps, parseJob('send-digest', job.data).deliveryId, {
-        isLast: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
-      });
+      return sendDigest(deps, parseJob('send-digest', job.data).deliveryId);
     case 'send-confirmation':
       return sendConfirmation(deps, parseJob('send-confirmation', job.data).subscriberId);
     case 'send-welcome':

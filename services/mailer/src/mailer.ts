@@ -1,28 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Config } from '@paperboy/config';
 import { openMigratedPool } from '@paperboy/db';
-import { createRedisConnection, Queues } from '@paperboy/queue';
-import { createLogger, type Logger, startOpsServer } from '@paperboy/runtime';
+import { createQueues, createRedisConnection, Queues } from '@paperboy/queue';
+import { createClock, createLogger, type Logger, startOpsServer } from '@paperboy/runtime';
 import { Worker } from 'bullmq';
 import type { MailerDeps } from './deps.ts';
 import { EditionCache } from './edition-cache.ts';
 import { createEmailProcessor } from './email.processor.ts';
 import { createMailerMetrics } from './metrics.ts';
 import { createOutboxTransport } from './outbox.transport.ts';
+import type { Lifecycle } from './persist-outcome.ts';
+import { SendBreaker } from './send-breaker.ts';
+import { sendLeaseSeconds } from './send-failure.ts';
+import { SendSlots } from './send-slots.ts';
 import { createSmtpTransport } from './smtp.transport.ts';
 import type { MailTransport } from './transport.ts';
 
 export function createTransport(config: Readonly<Config>): MailTransport {
   return config.smtpUrl
-    ? createSmtpTransport(config.smtpUrl, config.smtpPoolSize)
+    ? createSmtpTransport(config.smtpUrl, config.smtpPoolSize, config.smtpTimeoutSeconds)
     : createOutboxTransport(config.outboxDir);
 }
+
+// BullMQ only checks a manual rate limit (a 421's back-off) on queues whose workers have a limiter,
+// so "unlimited" is a limiter no mailer reaches.
+const UNLIMITED_PER_SECOND = 1_000_000;
 
 /** Everything the mailer process runs; main.ts only adds signals. Tests start it the same way. */
 export async function startMailer(
   config: Readonly<Config>,
   logger: Logger = createLogger('mailer', config.logLevel),
 ) {
-  const pool = await openMigratedPool(config.databaseUrl);
+  const onPoolError = (error: Error) => logger.warn({ err: error }, 'postgres connection lost; reconnecting');
+  const pool = await openMigratedPool(config.databaseUrl, 10, onPoolError);
   const transport = createTransport(config);
   if (!config.smtpUrl && config.nodeEnv === 'production') {
     logger.warn(
@@ -30,15 +41,50 @@ export async function startMailer(
       'SMTP_URL is not set: mail is written to the outbox, not sent',
     );
   }
+  const onRedisError = (error: Error) => logger.warn({ err: error }, 'redis unavailable; retrying');
+  const connection = createRedisConnection(config.redisUrl, onRedisError);
+  const queues = createQueues(connection, config, (error, queue) =>
+    logger.error({ err: error, queue }, 'queue error'),
+  );
   const metrics = createMailerMetrics();
-  const deps: MailerDeps = { config, pool, transport, editions: new EditionCache(pool), logger, metrics };
+  const instance = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const breaker = new SendBreaker({
+    queue: queues.email,
+    redis: connection,
+    key: `${config.queuePrefix}:email:breaker`,
+    probe: () => transport.verify(),
+    logger,
+    onChange: (open) => metrics.breakerOpen.set(open ? 1 : 0),
+    baseDelayMs: config.sendBackoffMs,
+    instance,
+  });
+  metrics.breakerOpen.set(0);
+  const lifecycle: Lifecycle = { stoppingSince: null };
+  const leaseSeconds = sendLeaseSeconds(transport);
+  const deps: MailerDeps = {
+    config,
+    pool,
+    transport,
+    editions: new EditionCache(pool),
+    logger,
+    metrics,
+    clock: createClock(config),
+    instance,
+    leaseSeconds,
+    slots: new SendSlots(config.smtpPoolSize),
+    breaker,
+    emailQueue: queues.email,
+    lifecycle,
+  };
 
   // BullMQ leaves a connection it was given open on close(), so the worker keeps a handle to close it.
-  const workerConnection = createRedisConnection(config.redisUrl);
+  const workerConnection = createRedisConnection(config.redisUrl, onRedisError);
   const emailWorker = new Worker(Queues.email, createEmailProcessor(deps), {
     connection: workerConnection,
     prefix: config.queuePrefix,
     concurrency: config.mailerConcurrency,
+    // Global across every mailer sharing this Redis and prefix (SEND_RATE_PER_SECOND).
+    limiter: { max: config.sendRatePerSecond ?? UNLIMITED_PER_SECOND, duration: 1_000 },
   });
   emailWorker.on('failed', (job, error) => {
     logger.error(
@@ -46,26 +92,59 @@ export async function startMailer(
       'job failed',
     );
   });
+  // e.g. "Missing key for job" after Redis was wiped under a running job: logged, not printed raw.
+  emailWorker.on('error', (error) => logger.error({ queue: 'email', err: error }, 'worker error'));
+  breaker.startWatchdog();
 
   const opsServer = await startOpsServer({
     host: config.host,
     port: config.mailerMetricsPort,
     registry: metrics.registry,
-    isReady: async () => emailWorker.isRunning() && (await transport.isReady()),
+    isReady: async () => {
+      const postgres = await pool.query('SELECT 1').then(
+        () => true,
+        () => false,
+      );
+      const redis = await connection.ping().then(
+        (answer) => answer === 'PONG',
+        () => false,
+      );
+      const breakerCause = redis ? await breaker.cause() : null;
+      const ready = emailWorker.isRunning() && postgres && redis && breakerCause === null && !breaker.isOpen;
+      return {
+        ready,
+        postgres,
+        redis,
+        sending: breakerCause === null && !breaker.isOpen ? 'running' : 'paused',
+        ...(breakerCause ? { cause: breakerCause } : {}),
+      };
+    },
   });
   logger.info(
-    { opsPort: opsServer.port, transport: config.smtpUrl ? 'smtp' : `outbox ${config.outboxDir}` },
+    {
+      opsPort: opsServer.port,
+      transport: config.smtpUrl ? 'smtp' : `outbox ${config.outboxDir}`,
+      instance,
+      // Derived from the SMTP timeouts: a claim outlives any send, so it only expires if we die.
+      leaseSeconds,
+      sendRatePerSecond: config.sendRatePerSecond ?? 'unlimited',
+      onUncertain: config.onUncertain,
+    },
     'mailer started',
   );
 
   return {
     deps,
     opsServer,
-    /** Stops taking jobs, lets in-flight sends finish, then closes SMTP and Postgres. */
+    /** Stops taking jobs, lets in-flight sends finish and record, then closes SMTP and Postgres. */
     async close() {
+      lifecycle.stoppingSince = Date.now();
       await emailWorker.close();
+      breaker.stop();
       workerConnection.disconnect();
       await opsServer.close();
+      await Promise.all(Object.values(queues).map((queue) => queue.close()));
+      connection.disconnect();
       transport.close();
       await pool.end();
     },

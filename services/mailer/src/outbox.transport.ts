@@ -10,6 +10,8 @@ import { type MailTransport, nodemailerMessage, type OutgoingMail, type SentMail
 export function createOutboxTransport(outboxDir: string): MailTransport {
   const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
+    // Writing a file: a minute is far beyond any real write, and keeps the lease honest.
+    worstCaseSendMs: 60_000,
     async send(mail: OutgoingMail, from: string): Promise<SentMail> {
       const info = await transporter.sendMail(nodemailerMessage(mail, from));
       await mkdir(outboxDir, { recursive: true });
@@ -17,6 +19,9 @@ export function createOutboxTransport(outboxDir: string): MailTransport {
       const file = path.resolve(outboxDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${safeId}.eml`);
       await writeFile(file, info.message as Buffer);
       return { messageId: info.messageId, destination: file };
+    },
+    async verify() {
+      await mkdir(outboxDir, { recursive: true });
     },
     async isReady() {
       return true;

@@ -8,6 +8,7 @@ import { renderConfirmation } from '@paperboy/digest';
 import { confirmUrl } from '@paperboy/links';
 import type { MailerDeps } from './deps.ts';
 import { senderDomain } from './mail-identity.ts';
+import { sendClassified } from './send-failure.ts';
 
 export type ConfirmationResult =
   | { status: 'sent'; destination: string }
@@ -37,11 +38,12 @@ export async function sendConfirmation(deps: MailerDeps, subscriberId: string): 
     { publicBaseUrl: deps.config.publicBaseUrl, postalAddress: deps.config.postalAddress },
   );
   try {
-    const sent = await deps.transport.send(
+    const sent = await sendClassified(
+      deps.transport,
       {
         to: subscriber.email,
         ...mail,
-        messageId: `<${subscriber.id}.${Date.now()}.confirm@${senderDomain(deps.config)}>`,
+        messageId: `<${subscriber.id}.${deps.clock.now().getTime()}.confirm@${senderDomain(deps.config)}>`,
         headers: {},
       },
       deps.config.mailFrom,

@@ -3,6 +3,7 @@ import { renderWelcome } from '@paperboy/digest';
 import { personalUrl } from '@paperboy/links';
 import type { MailerDeps } from './deps.ts';
 import { listId, senderDomain } from './mail-identity.ts';
+import { sendClassified } from './send-failure.ts';
 
 export type WelcomeResult =
   | { status: 'sent'; destination: string }
@@ -24,11 +25,12 @@ export async function sendWelcome(deps: MailerDeps, subscriberId: string): Promi
     },
     { publicBaseUrl: deps.config.publicBaseUrl, postalAddress: deps.config.postalAddress },
   );
-  const sent = await deps.transport.send(
+  const sent = await sendClassified(
+    deps.transport,
     {
       to: subscriber.email,
       ...mail,
-      messageId: `<${subscriber.id}.${Date.now()}.welcome@${senderDomain(deps.config)}>`,
+      messageId: `<${subscriber.id}.${deps.clock.now().getTime()}.welcome@${senderDomain(deps.config)}>`,
       headers: {
         'List-Unsubscribe': `<${unsubscribeUrl}>`,
         'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',

@@ -1,9 +1,33 @@
 import nodemailer from 'nodemailer';
 import { type MailTransport, nodemailerMessage, type OutgoingMail, type SentMail } from './transport.ts';
 
-/** Pooled SMTP: connections are reused across messages, which is most of the cost of a send. */
-export function createSmtpTransport(smtpUrl: string, poolSize: number): MailTransport {
+/**
+ * The most SMTP round trips one message takes on a fresh connection: EHLO, STARTTLS, EHLO again,
+ * AUTH (up to two steps), MAIL FROM, RCPT TO, DATA and the end of data.
+ */
+const ROUND_TRIPS_PER_MESSAGE = 9;
+
+/**
+ * The longest one send can take before nodemailer gives up: connecting, the greeting, then every
+ * round trip, each bounded by the same timeout. The send lease is derived from this (see
+ * sendLeaseSeconds), so a lease only expires when the mailer that holds it is gone.
+ */
+export function worstCaseSendMs(timeoutSeconds: number): number {
+  return (2 + ROUND_TRIPS_PER_MESSAGE) * timeoutSeconds * 1000;
+}
+
+/**
+ * Pooled SMTP: connections are reused across messages, which is most of the cost of a send.
+ * Every timeout is explicit (nodemailer's own defaults allow a socket to sit silent for ten
+ * minutes), so the send lease can be longer than any send.
+ */
+export function createSmtpTransport(
+  smtpUrl: string,
+  poolSize: number,
+  timeoutSeconds: number,
+): MailTransport {
   const url = new URL(smtpUrl);
+  const timeoutMs = timeoutSeconds * 1000;
   const transporter = nodemailer.createTransport({
     host: url.hostname,
     port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 587)),
@@ -14,11 +38,19 @@ export function createSmtpTransport(smtpUrl: string, poolSize: number): MailTran
     pool: true,
     maxConnections: poolSize,
     maxMessages: 1000,
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+    dnsTimeout: timeoutMs,
   });
   return {
+    worstCaseSendMs: worstCaseSendMs(timeoutSeconds),
     async send(mail: OutgoingMail, from: string): Promise<SentMail> {
       const info = await transporter.sendMail(nodemailerMessage(mail, from));
       return { messageId: info.messageId, destination: `${url.host}: ${info.response}` };
+    },
+    async verify() {
+      await transporter.verify();
     },
     async isReady() {
       return transporter.verify().then(

@@ -21,7 +21,11 @@ export interface SentMail {
  */
 export interface MailTransport {
   send(mail: OutgoingMail, from: string): Promise<SentMail>;
+  /** Checks the server answers and takes our credentials; throws what it said. The breaker's probe. */
+  verify(): Promise<void>;
   isReady(): Promise<boolean>;
+  /** The longest a send can take before the transport gives up (its timeouts added up). */
+  worstCaseSendMs: number;
   close(): void;
 }
 
@@ -36,10 +40,4 @@ export function nodemailerMessage(mail: OutgoingMail, from: string) {
     messageId: mail.messageId,
     headers: mail.headers,
   };
-}
-
-/** An SMTP answer in the 5xx range: the receiving server will never take this message. */
-export function isPermanentFailure(error: unknown): boolean {
-  const code = (error as { responseCode?: unknown }).responseCode;
-  return typeof code === 'number' && code >= 500 && code < 600;
 }

@@ -1,7 +1,7 @@
 import type { Config } from '@paperboy/config';
 import type { Pool } from '@paperboy/db';
 import type { PaperboyQueues } from '@paperboy/queue';
-import type { Logger } from '@paperboy/runtime';
+import type { Clock, Logger } from '@paperboy/runtime';
 import type { WorkerMetrics } from './metrics.ts';
 
 /** What every worker handler may use; tests build it from real Postgres and Redis. */
@@ -11,4 +11,6 @@ export interface WorkerDeps {
   queues: PaperboyQueues;
   logger: Logger;
   metrics: WorkerMetrics;
+  /** Planning, expiry and recovery read "now" here (CLOCK_START in tests and drills). */
+  clock: Clock;
 }

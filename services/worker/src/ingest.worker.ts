@@ -33,6 +33,7 @@ export async function startIngestWorker(
       'job failed',
     );
   });
+  worker.on('error', (error) => logger.error({ queue: 'ingest', err: error }, 'worker error'));
   logger.info(
     { schedules, sources: config.ingestSources, enabled: config.ingestEnabled },
     schedules.length > 0 ? 'ingest scheduled (UTC)' : 'ingest not scheduled',

@@ -3,6 +3,10 @@ import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client
 export interface WorkerMetrics {
   registry: Registry;
   deliveriesPlanned: Counter;
+  deliveriesRequeued: Counter;
+  expired: Counter;
+  uncertain: Counter;
+  schedulersRecreated: Counter<'scheduler'>;
   digestsComposed: Counter<'outcome'>;
   editionsRendered: Counter;
   jobDuration: Histogram<'job'>;
@@ -16,6 +20,27 @@ export function createWorkerMetrics(): WorkerMetrics {
     deliveriesPlanned: new Counter({
       name: 'paperboy_deliveries_planned_total',
       help: 'Delivery rows created by planning (one per reader and local date).',
+      registers: [registry],
+    }),
+    deliveriesRequeued: new Counter({
+      name: 'paperboy_deliveries_requeued_total',
+      help: 'Unfinished deliveries whose job was gone (Redis wiped, crash) and that planning queued again.',
+      registers: [registry],
+    }),
+    expired: new Counter({
+      name: 'paperboy_deliveries_expired_total',
+      help: "Digests not sent because the reader's local day passed first.",
+      registers: [registry],
+    }),
+    uncertain: new Counter({
+      name: 'paperboy_deliveries_uncertain_total',
+      help: 'Digests past their day whose mailer died mid-send: outcome unknown, recorded uncertain.',
+      registers: [registry],
+    }),
+    schedulersRecreated: new Counter({
+      name: 'paperboy_job_schedulers_recreated_total',
+      help: 'Job schedulers found missing in Redis (wiped) and created again, by scheduler id.',
+      labelNames: ['scheduler'],
       registers: [registry],
     }),
     digestsComposed: new Counter({

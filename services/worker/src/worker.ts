@@ -1,12 +1,13 @@
 import type { Config } from '@paperboy/config';
 import { openMigratedPool } from '@paperboy/db';
 import { closeQueues, createQueues, createRedisConnection, Queues } from '@paperboy/queue';
-import { createLogger, type Logger, type OpsServer, startOpsServer } from '@paperboy/runtime';
+import { createClock, createLogger, type Logger, type OpsServer, startOpsServer } from '@paperboy/runtime';
 import { Worker } from 'bullmq';
 import type { WorkerDeps } from './deps.ts';
 import { createDigestProcessor } from './digest.processor.ts';
 import { startIngestWorker } from './ingest.worker.ts';
 import { createWorkerMetrics } from './metrics.ts';
+import { upsertPlanScheduler, watchSchedulers } from './schedulers.ts';
 import { loadSampleIfEmpty } from './store-bootstrap.ts';
 
 export interface RunningWorker {
@@ -21,23 +22,22 @@ export async function startWorker(
   config: Readonly<Config>,
   logger: Logger = createLogger('worker', config.logLevel),
 ) {
-  const pool = await openMigratedPool(config.databaseUrl);
-  const connection = createRedisConnection(config.redisUrl);
-  const queues = createQueues(connection, config);
+  const onPoolError = (error: Error) => logger.warn({ err: error }, 'postgres connection lost; reconnecting');
+  const pool = await openMigratedPool(config.databaseUrl, 10, onPoolError);
+  const onRedisError = (error: Error) => logger.warn({ err: error }, 'redis unavailable; retrying');
+  const connection = createRedisConnection(config.redisUrl, onRedisError);
+  const queues = createQueues(connection, config, (error, queue) =>
+    logger.error({ err: error, queue }, 'queue error'),
+  );
   const metrics = createWorkerMetrics();
-  const deps: WorkerDeps = { config, pool, queues, logger, metrics };
+  const deps: WorkerDeps = { config, pool, queues, logger, metrics, clock: createClock(config) };
 
   if (config.loadSampleWhenEmpty) await loadSampleIfEmpty(pool, config.samplePapersFile, logger);
 
-  // One scheduler entry however many workers start: upsert by id is idempotent across replicas.
-  await queues.digest.upsertJobScheduler(
-    'plan-due-digests',
-    { every: config.planEveryMinutes * 60_000 },
-    { name: 'plan', data: { ignoreSendHour: false } },
-  );
+  await upsertPlanScheduler(queues, config);
 
   // BullMQ leaves a connection it was given open on close(), so the worker keeps a handle to close it.
-  const workerConnection = createRedisConnection(config.redisUrl);
+  const workerConnection = createRedisConnection(config.redisUrl, onRedisError);
   const digestWorker = new Worker(Queues.digest, createDigestProcessor(deps), {
     connection: workerConnection,
     prefix: config.queuePrefix,
@@ -50,14 +50,31 @@ export async function startWorker(
     );
   });
 
+  // e.g. "Missing key for job" after Redis was wiped under a running job: logged, not printed raw.
+  digestWorker.on('error', (error) => logger.error({ queue: 'digest', err: error }, 'worker error'));
+
   const ingestWorker = await startIngestWorker(deps, connection, workerConnection);
+  const schedulerWatch = watchSchedulers(queues, config, logger, metrics);
 
   const opsServer = await startOpsServer({
     host: config.host,
     port: config.workerMetricsPort,
     registry: metrics.registry,
-    isReady: async () =>
-      digestWorker.isRunning() && ingestWorker.isRunning() && (await pool.query('SELECT 1')).rowCount === 1,
+    isReady: async () => {
+      const postgres = await pool.query('SELECT 1').then(
+        () => true,
+        () => false,
+      );
+      const redis = await connection.ping().then(
+        (answer) => answer === 'PONG',
+        () => false,
+      );
+      return {
+        ready: digestWorker.isRunning() && ingestWorker.isRunning() && postgres && redis,
+        postgres,
+        redis,
+      };
+    },
   });
   logger.info({ opsPort: opsServer.port, concurrency: config.workerConcurrency }, 'worker started');
 
@@ -65,6 +82,7 @@ export async function startWorker(
     deps,
     opsServer,
     async close() {
+      schedulerWatch.stop();
       await digestWorker.close();
       await ingestWorker.close();
       workerConnection.disconnect();

@@ -5,8 +5,12 @@ import { checkServices, configOrExit, fail, openStore } from './context.ts';
 
 const WAIT_MS = 60_000;
 
+function inProgress(counts: DeliveryCounts): number {
+  return counts.planned + counts.composed + counts.sending;
+}
+
 function describe(counts: DeliveryCounts): string {
-  return `sent ${counts.sent}, skipped ${counts.skipped}, failed ${counts.failed}, still in progress ${counts.planned + counts.composed}`;
+  return `sent ${counts.sent}, skipped ${counts.skipped}, failed ${counts.failed}, expired ${counts.expired}, uncertain ${counts.uncertain}, still in progress ${inProgress(counts)}`;
 }
 
 /**
@@ -46,14 +50,14 @@ export async function digestRunNow(options: { wait: boolean }): Promise<number> 
     );
     const deadline = Date.now() + WAIT_MS;
     let counts = await countDeliveriesPlannedSince(pool, since);
-    while (counts.planned + counts.composed > 0 && Date.now() < deadline) {
+    while (inProgress(counts) > 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 250));
       counts = await countDeliveriesPlannedSince(pool, since);
     }
     process.stdout.write(`${describe(counts)}\n`);
     if (!config.smtpUrl && counts.sent > 0)
       process.stdout.write(`the messages are .eml files in ${config.outboxDir}/\n`);
-    return counts.failed > 0 || counts.planned + counts.composed > 0 ? 1 : 0;
+    return counts.failed > 0 || inProgress(counts) > 0 ? 1 : 0;
   } finally {
     await events.close();
     eventsConnection.disconnect();

@@ -10,7 +10,7 @@ function serviceEntry(service: (typeof SERVICES)[number]): string {
 
 /**
  * Runs the three services as child processes, the same entry points compose runs one per
- * container. Signals are passed on; when one service dies, the others are stopped too.
+ * container. Signals are passed on; a service that dies is restarted with backoff.
  */
 export async function startAll(): Promise<number> {
   const config = configOrExit();
@@ -19,30 +19,40 @@ export async function startAll(): Promise<number> {
   await (await openStore(config)).end();
 
   const children = new Map<string, ChildProcess>();
-  let stoppedBy: 'signal' | 'crash' | null = null;
-  const stop = (signal: NodeJS.Signals, cause: 'signal' | 'crash') => {
+  let stoppedBy: 'signal' | null = null;
+  const stop = (signal: NodeJS.Signals, cause: 'signal') => {
     stoppedBy ??= cause;
     for (const child of children.values()) child.kill(signal);
   };
   process.on('SIGINT', () => stop('SIGINT', 'signal'));
   process.on('SIGTERM', () => stop('SIGTERM', 'signal'));
 
+  // A crashed service is restarted with backoff instead of taking the others down: an outage of
+  // Postgres or Redis is weather, and a worker that died must not stop the mailer's sends.
   const exits = SERVICES.map(
     (service) =>
       new Promise<number>((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', serviceEntry(service)], {
-          stdio: 'inherit',
-          env: process.env,
-        });
-        children.set(service, child);
-        child.on('exit', (code, signal) => {
-          children.delete(service);
-          if (!stoppedBy) {
-            process.stderr.write(`paperboy: ${service} exited (${signal ?? code}); stopping the others\n`);
-            stop('SIGTERM', 'crash');
-          }
-          resolve(code ?? (signal ? 1 : 0));
-        });
+        let restartDelayMs = 1_000;
+        const run = () => {
+          const startedAt = Date.now();
+          const child = spawn(process.execPath, ['--import', 'tsx', serviceEntry(service)], {
+            stdio: 'inherit',
+            env: process.env,
+          });
+          children.set(service, child);
+          child.on('exit', (code, signal) => {
+            children.delete(service);
+            if (stoppedBy) return resolve(code ?? (signal ? 1 : 0));
+            // A service that ran a while before dying starts again quickly; one that keeps dying waits longer.
+            if (Date.now() - startedAt > 60_000) restartDelayMs = 1_000;
+            process.stderr.write(
+              `paperboy: ${service} exited (${signal ?? code}); restarting it in ${restartDelayMs / 1000}s\n`,
+            );
+            setTimeout(() => (stoppedBy ? resolve(1) : run()), restartDelayMs);
+            restartDelayMs = Math.min(restartDelayMs * 2, 30_000);
+          });
+        };
+        run();
       }),
   );
   process.stderr.write(

@@ -1,0 +1,20 @@
+/** The calendar date at `instant` in an IANA zone, as YYYY-MM-DD; null for a zone Node does not know. */
+export function localDateIn(timezone: string, instant: Date): string | null {
+  try {
+    // en-CA formats dates as YYYY-MM-DD.
+    return new Intl.DateTimeFormat('en-CA', {
+      timeZone: timezone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    }).format(instant);
+  } catch {
+    return null;
+  }
+}
+
+/** Whether a delivery for `localDate` is past its day for a reader in `timezone` at `instant`. */
+export function dayHasPassed(localDate: string, timezone: string, instant: Date): boolean {
+  const today = localDateIn(timezone, instant);
+  return today !== null && today > localDate;
+}
