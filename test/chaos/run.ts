@@ -36,6 +36,7 @@ for (const scenario of chosen) {
     row = await scenario.run(settings);
   } catch (error) {
     // A harness that cannot carry a scenario through is a failed scenario, not a crashed suite.
+    process.stdout.write(`  ${String((error as Error).stack ?? error).slice(0, 3000)}\n`);
     row = {
       scenario: scenario.name,
       delivered: 0,

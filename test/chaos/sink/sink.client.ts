@@ -22,8 +22,15 @@ export async function startChaosSink(): Promise<ChaosSink> {
       30_000,
     );
     const control = `http://127.0.0.1:${controlPort}`;
+    // If the sink itself died, say so with what it printed, not only "fetch failed".
+    const call = (path: string, init?: RequestInit) =>
+      fetch(`${control}${path}`, init).catch((error: Error) => {
+        throw new Error(
+          `SMTP sink unreachable (${error.message}); its output:\n${sink.output().slice(-2000)}`,
+        );
+      });
     const put = async (path: string, body: unknown) => {
-      const response = await fetch(`${control}${path}`, { method: 'PUT', body: JSON.stringify(body) });
+      const response = await call(path, { method: 'PUT', body: JSON.stringify(body) });
       if (!response.ok) throw new Error(`sink ${path}: ${response.status} ${await response.text()}`);
     };
     return {
@@ -31,7 +38,7 @@ export async function startChaosSink(): Promise<ChaosSink> {
       setMode: (mode) => put('/mode', { mode }),
       rejectRecipients: (addresses) => put('/reject', { addresses }),
       async stats() {
-        return (await (await fetch(`${control}/stats`)).json()) as SinkStats;
+        return (await (await call('/stats')).json()) as SinkStats;
       },
       async stop() {
         await sink.stop();

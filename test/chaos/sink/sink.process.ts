@@ -80,6 +80,10 @@ const smtp = new SMTPServer({
   },
 });
 
+// A client killed mid-session (kill -9 of a mailer) resets its socket; smtp-server reports that as
+// an 'error' event, which would end this process if nobody listened.
+smtp.on('error', () => {});
+
 /** A hostile mode starts now, also for pooled connections opened (and authenticated) before. */
 function dropOpenSessions(): void {
   // smtp-server keeps its open sessions in `connections`; its typings do not list it.
