@@ -19,6 +19,7 @@ import { meRoutes } from './routes/me.route.ts';
 import { papersRoutes } from './routes/papers.route.ts';
 import { subscriptionsRoutes } from './routes/subscriptions.route.ts';
 import { tokenLinkRoutes } from './routes/token-links.route.ts';
+import { yourDataRoutes } from './routes/your-data.route.ts';
 import { registerCors } from './security/cors.ts';
 import { registerRateLimits } from './security/rate-limit.ts';
 import { installValidation } from './validation.ts';
@@ -72,6 +73,7 @@ export async function buildApp(deps: ApiDeps, logger: Logger): Promise<App> {
   papersRoutes(app, deps);
   manageRoutes(app, deps);
   meRoutes(app, deps);
+  yourDataRoutes(app, deps);
   adminRoutes(app, deps);
   adminPreviewRoutes(app, deps);
   await registerApiDocsUi(app);
