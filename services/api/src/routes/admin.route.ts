@@ -12,7 +12,7 @@ import {
 import { Type } from 'typebox';
 import type { App } from '../app.ts';
 import type { ApiDeps } from '../deps.ts';
-import { normaliseEmail } from '../email-address.ts';
+import { parseEmailAddress } from '../email-address.ts';
 import { errorBody } from '../errors.ts';
 import { errorResponses } from '../schemas.ts';
 import { adminOnly } from '../security/admin-auth.ts';
@@ -91,10 +91,15 @@ export function adminRoutes(app: App, deps: ApiDeps): void {
         const cursor = after === undefined ? undefined : decodeCursor(after, 'suppressions');
         if (cursor === null)
           return reply.status(400).send(errorBody(400, 'querystring.after is not a cursor from this list'));
-        const address = email === undefined ? undefined : normaliseEmail(email);
-        if (address === null)
-          return reply.status(400).send(errorBody(400, 'querystring.email is not a valid email address'));
-        const found = await listSuppressions(deps.pool, { reason, email: address, limit, after: cursor });
+        const parsed = email === undefined ? undefined : parseEmailAddress(email);
+        if (parsed && !parsed.ok)
+          return reply.status(400).send(errorBody(400, `querystring.email ${parsed.problem}`));
+        const found = await listSuppressions(deps.pool, {
+          reason,
+          email: parsed?.address,
+          limit,
+          after: cursor,
+        });
         return { items: found.items.map(suppressionView), nextCursor: found.nextCursor };
       },
     );
@@ -114,9 +119,9 @@ export function adminRoutes(app: App, deps: ApiDeps): void {
         },
       },
       async (request, reply) => {
-        const address = normaliseEmail(request.body.email);
-        if (!address)
-          return reply.status(400).send(errorBody(400, 'body.email is not a valid email address'));
+        const parsed = parseEmailAddress(request.body.email);
+        if (!parsed.ok) return reply.status(400).send(errorBody(400, `body.email ${parsed.problem}`));
+        const address = parsed.address;
         await suppress(deps.pool, address, 'manual', request.body.detail ?? null, 'admin');
         const stored = await findSuppression(deps.pool, address);
         return reply.status(201).send(suppressionView(stored!));
