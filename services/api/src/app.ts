@@ -5,6 +5,7 @@ import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from '@paperboy/runtime';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import { clientErrorHandler, closeAfterUnreadBodies } from './client-errors.ts';
 import type { ApiDeps } from './deps.ts';
 import { registerApiDocs, registerApiDocsUi } from './docs.ts';
 import { frameworkErrors, installErrorHandling } from './errors.ts';
@@ -44,10 +45,12 @@ export async function buildApp(deps: ApiDeps, logger: Logger): Promise<App> {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installValidation(app);
   installErrorHandling(app);
+  closeAfterUnreadBodies(app);
   instrumentRequests(app, deps.metrics);
   await app.register(helmet, {
     contentSecurityPolicy: {
