@@ -46,6 +46,7 @@ describe('the compose services as plain processes', () => {
       TOKEN_SECRET: 'compose-test-secret-compose-test-secret',
       HOST: '127.0.0.1',
       PORT: '0',
+      API_METRICS_PORT: '0',
       WORKER_METRICS_PORT: '0',
       MAILER_METRICS_PORT: '0',
     };

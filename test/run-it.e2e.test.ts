@@ -30,6 +30,7 @@ describe('running paperboy as a new user would', () => {
       QUEUE_PREFIX: queuePrefix.prefix,
       OUTBOX_DIR: outbox,
       PORT: '0',
+      API_METRICS_PORT: '0',
       WORKER_METRICS_PORT: '0',
       MAILER_METRICS_PORT: '0',
       LOG_LEVEL: 'info',

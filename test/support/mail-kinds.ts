@@ -6,3 +6,5 @@ export const isWelcome = (mail: ReceivedMail): boolean =>
   mail.parsed.messageId?.includes('.welcome@') ?? false;
 export const isConfirmation = (mail: ReceivedMail): boolean =>
   mail.parsed.messageId?.includes('.confirm@') ?? false;
+export const isDataLink = (mail: ReceivedMail): boolean =>
+  mail.parsed.messageId?.includes('.data-link@') ?? false;

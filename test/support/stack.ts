@@ -56,6 +56,7 @@ export async function startStack(
     SMTP_URL: smtpUrl,
     PUBLIC_BASE_URL,
     PORT: '0',
+    API_METRICS_PORT: '0',
     WORKER_METRICS_PORT: '0',
     MAILER_METRICS_PORT: '0',
     PLAN_EVERY_MINUTES: '60',

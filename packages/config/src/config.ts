@@ -33,6 +33,8 @@ export interface Config {
   publicBaseUrl: string;
   host: string;
   port: number;
+  /** The api's ops server (/healthz, /readyz, /metrics with queue depths), apart from the public port. */
+  apiMetricsPort: number;
   workerMetricsPort: number;
   mailerMetricsPort: number;
   tokenSecret: string;
@@ -119,6 +121,7 @@ const spec: Spec = {
   publicBaseUrl: { env: 'PUBLIC_BASE_URL', parse: url('http:', 'https:'), default: 'http://localhost:3000' },
   host: { env: 'HOST', parse: text, default: '127.0.0.1' },
   port: { env: 'PORT', parse: integer(0, 65535), default: '3000' },
+  apiMetricsPort: { env: 'API_METRICS_PORT', parse: integer(0, 65535), default: '9100' },
   workerMetricsPort: { env: 'WORKER_METRICS_PORT', parse: integer(0, 65535), default: '9101' },
   mailerMetricsPort: { env: 'MAILER_METRICS_PORT', parse: integer(0, 65535), default: '9102' },
   tokenSecret: { env: 'TOKEN_SECRET', parse: secret(32) },

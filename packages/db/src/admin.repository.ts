@@ -1,17 +1,9 @@
 import type { Pool } from './pool.ts';
 import { emailHash, type Subscriber, type SubscriberStatus } from './subscribers.repository.ts';
-
-export type SuppressionReason = 'unsubscribed' | 'hard-bounce' | 'complaint' | 'manual' | 'erased';
+import type { Suppression, SuppressionReason } from './suppressions.repository.ts';
 
 /** What an operator sees of a reader in a list: everything but token and mailing bookkeeping. */
 export type SubscriberSummary = Omit<Subscriber, 'tokenVersion' | 'confirmationSentAt'>;
-
-export interface Suppression {
-  emailHash: string;
-  reason: SuppressionReason;
-  detail: string | null;
-  createdAt: Date;
-}
 
 export interface Page<T> {
   items: T[];
@@ -122,7 +114,8 @@ export async function listSuppressions(
   filter: { reason?: SuppressionReason; email?: string; limit: number; after?: Cursor },
 ): Promise<Page<Suppression>> {
   const result = await pool.query<Suppression & { cursorAt: string }>(
-    `SELECT ${CURSOR_AT}, email_hash AS "emailHash", reason, detail, created_at AS "createdAt"
+    `SELECT ${CURSOR_AT}, email_hash AS "emailHash", reason, detail, created_at AS "createdAt",
+       (SELECT reader_may_lift FROM suppression_reasons r WHERE r.reason = suppressions.reason) AS "readerMayLift"
      FROM suppressions
      WHERE ($1::text IS NULL OR reason = $1)
        AND ($2::text IS NULL OR email_hash = $2)
@@ -138,19 +131,4 @@ export async function listSuppressions(
     ],
   );
   return pageOf(result.rows, filter.limit, (row) => row.emailHash);
-}
-
-/** Lifts a suppression; the address can be mailed again (a confirmed sign-up lifts it too). */
-export async function liftSuppression(pool: Pool, hash: string): Promise<boolean> {
-  const result = await pool.query('DELETE FROM suppressions WHERE email_hash = $1', [hash]);
-  return result.rowCount === 1;
-}
-
-export async function findSuppression(pool: Pool, email: string): Promise<Suppression | null> {
-  const result = await pool.query<Suppression>(
-    `SELECT email_hash AS "emailHash", reason, detail, created_at AS "createdAt"
-     FROM suppressions WHERE email_hash = $1`,
-    [emailHash(email)],
-  );
-  return result.rows[0] ?? null;
 }

@@ -22,3 +22,4 @@ export {
 export * from './preferences.repository.ts';
 export * from './subscriber-data.repository.ts';
 export * from './subscribers.repository.ts';
+export * from './suppressions.repository.ts';

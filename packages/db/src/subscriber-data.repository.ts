@@ -1,4 +1,4 @@
-import type { Pool } from './pool.ts';
+import { inTransaction, type Pool } from './pool.ts';
 import type { Subscriber } from './subscribers.repository.ts';
 
 /** Everything paperboy stores about one reader, as they would read it. */
@@ -62,18 +62,21 @@ export async function exportSubscriberData(pool: Pool, id: string): Promise<Subs
 /**
  * Erases a reader: the row goes and its deliveries and paper history cascade with it. Only the
  * address's hash stays, on the suppression list, so it is not mailed again unless it signs up and
- * confirms anew. Any detail an earlier suppression held (bounce text may quote the address) goes too.
+ * confirms anew. Erasing never weakens a stronger reason (complaint, hard bounce, operator block):
+ * that reason stays, only its detail goes, as does every detail in the address's history (bounce
+ * text may quote the address).
  */
 export async function eraseSubscriber(pool: Pool, id: string, tokenVersion: number): Promise<boolean> {
-  const result = await pool.query(
-    `WITH gone AS (
-       DELETE FROM subscribers WHERE id = $1 AND token_version = $2 RETURNING email_hash
-     ), suppressed AS (
-       INSERT INTO suppressions (email_hash, reason) SELECT email_hash, 'erased' FROM gone
-       ON CONFLICT (email_hash) DO UPDATE SET reason = 'erased', detail = NULL
-     )
-     SELECT email_hash FROM gone`,
-    [id, tokenVersion],
-  );
-  return result.rowCount === 1;
+  return inTransaction(pool, async (client) => {
+    const gone = await client.query<{ email_hash: string }>(
+      'DELETE FROM subscribers WHERE id = $1 AND token_version = $2 RETURNING email_hash',
+      [id, tokenVersion],
+    );
+    const hash = gone.rows[0]?.email_hash;
+    if (hash === undefined) return false;
+    await client.query(`SELECT paperboy_suppress($1, 'erased', NULL, 'reader')`, [hash]);
+    await client.query('UPDATE suppressions SET detail = NULL WHERE email_hash = $1', [hash]);
+    await client.query('UPDATE suppression_events SET detail = NULL WHERE email_hash = $1', [hash]);
+    return true;
+  });
 }

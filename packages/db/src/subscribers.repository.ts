@@ -124,7 +124,11 @@ export async function releaseConfirmationClaim(pool: Pool, id: string): Promise<
   await pool.query('UPDATE subscribers SET confirmation_sent_at = NULL WHERE id = $1', [id]);
 }
 
-/** Activates a pending reader and lifts any old suppression of the address: confirming proves consent anew. */
+/**
+ * Activates a pending reader. Confirming proves consent anew, so it lifts the reader's own
+ * suppressions of the address (unsubscribed, erased) and records that; a complaint, hard bounce or
+ * operator block stays (only the admin API lifts those), so the reader is active but not mailed.
+ */
 export async function confirmSubscriber(
   pool: Pool,
   id: string,
@@ -138,10 +142,12 @@ export async function confirmSubscriber(
        WHERE id = $1 AND token_version = $2 AND status IN ('pending', 'active')
        RETURNING *
      ), lifted AS (
-       DELETE FROM suppressions WHERE email_hash IN (SELECT email_hash FROM confirmed)
+       SELECT paperboy_lift_suppression(email_hash, 'reader', 'confirmed a new sign-up', true) AS reason
+       FROM confirmed
      )
+     -- A SELECT in WITH runs only as far as the main query reads it: reading "lifted" makes it run.
      SELECT ${SUBSCRIBER_COLUMNS}, (SELECT s.status FROM subscribers s WHERE s.id = $1) = 'pending' AS "newlyActive"
-     FROM confirmed`,
+     FROM confirmed WHERE (SELECT count(*) FROM lifted) >= 0`,
     [id, tokenVersion],
   );
   return result.rows[0] ?? null;
@@ -149,43 +155,26 @@ export async function confirmSubscriber(
 
 /**
  * Unsubscribes at once: the row, the suppression list and any digest planned but not yet sent,
- * so the very next plan and send both honour it.
+ * so the very next plan and send both honour it. The unsubscribe link must keep working for as
+ * long as a mail can be read, so no token version is checked here: "sign out all links" does not
+ * reach it. 'gone' = the reader erased their data (the address stays suppressed by its hash).
  */
-export async function unsubscribe(pool: Pool, id: string, tokenVersion: number): Promise<boolean> {
+export async function unsubscribe(pool: Pool, id: string): Promise<'unsubscribed' | 'gone'> {
   const result = await pool.query(
     `WITH left_list AS (
        UPDATE subscribers SET status = 'unsubscribed', unsubscribed_at = coalesce(unsubscribed_at, now()),
          updated_at = now()
-       WHERE id = $1 AND token_version = $2
+       WHERE id = $1
        RETURNING id, email_hash
      ), suppressed AS (
-       INSERT INTO suppressions (email_hash, reason)
-       SELECT email_hash, 'unsubscribed' FROM left_list
-       ON CONFLICT (email_hash) DO NOTHING
+       SELECT paperboy_suppress(email_hash, 'unsubscribed', NULL, 'reader') AS reason FROM left_list
      ), cancelled AS (
        UPDATE deliveries SET status = 'skipped', skip_reason = 'unsubscribed', updated_at = now()
        WHERE subscriber_id IN (SELECT id FROM left_list) AND status IN ('planned', 'composed')
      )
-     SELECT id FROM left_list`,
-    [id, tokenVersion],
+     -- A SELECT in WITH runs only as far as the main query reads it: reading "suppressed" makes it run.
+     SELECT id FROM left_list WHERE (SELECT count(*) FROM suppressed) >= 0`,
+    [id],
   );
-  return result.rowCount === 1;
-}
-
-export async function isSuppressed(db: Pool | PoolClient, email: string): Promise<boolean> {
-  const result = await db.query('SELECT 1 FROM suppressions WHERE email_hash = $1', [emailHash(email)]);
-  return (result.rowCount ?? 0) > 0;
-}
-
-export async function suppress(
-  db: Pool | PoolClient,
-  email: string,
-  reason: 'unsubscribed' | 'hard-bounce' | 'complaint' | 'manual' | 'erased',
-  detail: string | null = null,
-): Promise<void> {
-  await db.query(
-    `INSERT INTO suppressions (email_hash, reason, detail) VALUES ($1, $2, $3)
-     ON CONFLICT (email_hash) DO UPDATE SET reason = excluded.reason, detail = excluded.detail`,
-    [emailHash(email), reason, detail],
-  );
+  return result.rowCount === 1 ? 'unsubscribed' : 'gone';
 }

@@ -8,6 +8,7 @@ export {
   VIEW_IN_BROWSER_URL_PLACEHOLDER,
 } from './personal-links.ts';
 export { type ConfirmationInput, renderConfirmation } from './render-confirmation.ts';
+export { type DataLinkInput, renderDataLink } from './render-data-link.ts';
 export { renderEdition } from './render-edition.ts';
 export { renderWelcome, type WelcomeInput } from './render-welcome.ts';
 export { digestSubject } from './subject.ts';

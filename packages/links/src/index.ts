@@ -1,5 +1,7 @@
 export {
   confirmUrl,
+  DATA_LINK_TTL_SECONDS,
+  dataUrl,
   editionUrl,
   type LinkSettings,
   type LinkSubject,

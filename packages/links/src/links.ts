@@ -15,7 +15,11 @@ export const linkPaths: Record<TokenPurpose, string> = {
   confirm: '/confirm/',
   manage: '/manage/',
   unsubscribe: '/u/',
+  data: '/data/',
 };
+
+/** How long a "your data" link works: export and erase need a fresh link, mailed on request. */
+export const DATA_LINK_TTL_SECONDS = 3600;
 
 export function personalUrl(
   settings: LinkSettings,
@@ -39,6 +43,11 @@ export function confirmUrl(
   now = new Date(),
 ): string {
   return personalUrl(settings, 'confirm', subscriber, Math.floor(now.getTime() / 1000) + ttlHours * 3600);
+}
+
+/** The link to the export and erase page, valid for DATA_LINK_TTL_SECONDS from `now`. */
+export function dataUrl(settings: LinkSettings, subscriber: LinkSubject, now = new Date()): string {
+  return personalUrl(settings, 'data', subscriber, Math.floor(now.getTime() / 1000) + DATA_LINK_TTL_SECONDS);
 }
 
 /** The public, person-free web copy of an edition. */

@@ -1,7 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** What a link may do. A token signed for one purpose never works for another. */
-export type TokenPurpose = 'confirm' | 'manage' | 'unsubscribe';
+/**
+ * What a link may do. A token signed for one purpose never works for another. `data` opens the
+ * export and erase page; it is only ever mailed on request and expires after an hour.
+ */
+export type TokenPurpose = 'confirm' | 'manage' | 'unsubscribe' | 'data';
 
 export interface TokenClaims {
   purpose: TokenPurpose;
@@ -16,7 +19,7 @@ export type TokenCheck =
   | { ok: true; claims: TokenClaims }
   | { ok: false; reason: 'malformed' | 'forged' | 'expired' | 'wrong-purpose' };
 
-const PURPOSES: readonly TokenPurpose[] = ['confirm', 'manage', 'unsubscribe'];
+const PURPOSES: readonly TokenPurpose[] = ['confirm', 'manage', 'unsubscribe', 'data'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function mac(secret: string, payload: string): Buffer {

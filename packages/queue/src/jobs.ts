@@ -34,6 +34,8 @@ export const JobSchemas = {
   'send-digest': Type.Object({ deliveryId: Uuid }, { additionalProperties: false }),
   'send-confirmation': Type.Object({ subscriberId: Uuid }, { additionalProperties: false }),
   'send-welcome': Type.Object({ subscriberId: Uuid }, { additionalProperties: false }),
+  // A fresh, one-hour link to export or erase one's data, mailed because the reader asked for it.
+  'send-data-link': Type.Object({ subscriberId: Uuid }, { additionalProperties: false }),
   // date absent: the UTC day before the job was due. Schedules repeat one fixed payload, so
   // "yesterday" has to be worked out when the job runs.
   'ingest-hf': Type.Object(
@@ -54,6 +56,7 @@ export const JobQueue = {
   'send-digest': Queues.email,
   'send-confirmation': Queues.email,
   'send-welcome': Queues.email,
+  'send-data-link': Queues.email,
   'ingest-hf': Queues.ingest,
   'ingest-arxiv': Queues.ingest,
 } as const satisfies Record<JobName, QueueName>;

@@ -5,6 +5,7 @@ import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from '@paperboy/runtime';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import { clientErrorHandler, closeAfterUnreadBodies } from './client-errors.ts';
 import type { ApiDeps } from './deps.ts';
 import { registerApiDocs, registerApiDocsUi } from './docs.ts';
 import { frameworkErrors, installErrorHandling } from './errors.ts';
@@ -20,6 +21,7 @@ import { meRoutes } from './routes/me.route.ts';
 import { papersRoutes } from './routes/papers.route.ts';
 import { subscriptionsRoutes } from './routes/subscriptions.route.ts';
 import { tokenLinkRoutes } from './routes/token-links.route.ts';
+import { yourDataRoutes } from './routes/your-data.route.ts';
 import { registerCors } from './security/cors.ts';
 import { registerRateLimits } from './security/rate-limit.ts';
 import { installValidation } from './validation.ts';
@@ -44,10 +46,12 @@ export async function buildApp(deps: ApiDeps, logger: Logger): Promise<App> {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installValidation(app);
   installErrorHandling(app);
+  closeAfterUnreadBodies(app);
   instrumentRequests(app, deps.metrics);
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -73,6 +77,7 @@ export async function buildApp(deps: ApiDeps, logger: Logger): Promise<App> {
   papersRoutes(app, deps);
   manageRoutes(app, deps);
   meRoutes(app, deps);
+  yourDataRoutes(app, deps);
   adminRoutes(app, deps);
   adminPreviewRoutes(app, deps);
   adminDeliveriesRoutes(app, deps);

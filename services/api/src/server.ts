@@ -1,7 +1,7 @@
 import type { Config } from '@paperboy/config';
 import { openMigratedPool } from '@paperboy/db';
 import { closeQueues, createQueues, createRedisConnection } from '@paperboy/queue';
-import { createLogger, type Logger } from '@paperboy/runtime';
+import { createLogger, type Logger, startOpsServer } from '@paperboy/runtime';
 import { buildApp } from './app.ts';
 import type { ApiDeps } from './deps.ts';
 import { createApiMetrics } from './metrics.ts';
@@ -17,13 +17,27 @@ export async function startApi(
   const deps: ApiDeps = { config, pool, redis, queues, metrics: createApiMetrics(queues) };
   const app = await buildApp(deps, logger);
   const address = await app.listen({ host: config.host, port: config.port });
+  // Metrics (queue depths read from Redis on every scrape) stay off the public port, on an ops
+  // port like the worker's and the mailer's, for the platform's scraper and probes only.
+  const opsServer = await startOpsServer({
+    host: config.host,
+    port: config.apiMetricsPort,
+    registry: deps.metrics,
+    isReady: async () => {
+      await deps.pool.query('SELECT 1');
+      return (await redis.ping()) === 'PONG';
+    },
+  });
+  logger.info({ opsPort: opsServer.port }, 'api ops server listening');
   return {
     app,
     deps,
     address,
+    opsServer,
     /** Stops accepting connections, finishes in-flight requests, then closes connections. */
     async close() {
       await app.close();
+      await opsServer.close();
       await closeQueues(queues);
       await redis.quit();
       await pool.end();

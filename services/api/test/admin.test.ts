@@ -40,6 +40,7 @@ const ROUTES: InjectOptions[] = [
     payload: '{oops',
   },
   { method: 'DELETE', url: `/v1/admin/suppressions/${'a'.repeat(64)}` },
+  { method: 'GET', url: `/v1/admin/suppressions/${'a'.repeat(64)}/history` },
 ];
 
 describe('admin authentication', () => {

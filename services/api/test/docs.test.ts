@@ -22,15 +22,20 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
   '/v1/subscriptions/me': {
     get: ['200', '401', '429'],
     patch: ['200', '400', '401', '409', '413', '415', '429'],
-    delete: ['204', '401', '429'],
+    delete: ['202', '401', '429'],
   },
-  '/v1/subscriptions/me/export': { get: ['200', '401', '429'] },
+  '/v1/subscriptions/me/export': { get: ['202', '401', '429'] },
+  '/v1/subscriptions/me/data-link': { post: ['202', '401', '429'] },
   '/v1/subscriptions/me/revoke-links': { post: ['200', '401', '409', '429'] },
   '/confirm/{token}': { get: ['200', '400', '429'], post: ['200', '400', '413', '415', '429'] },
   '/u/{token}': { get: ['200', '400', '429'], post: ['200', '400', '413', '415', '429'] },
   '/manage/{token}': { get: ['200', '400', '429'], post: ['303', '400', '409', '413', '415', '429'] },
   '/manage/{token}/export': { get: ['200', '400', '429'] },
   '/manage/{token}/erase': { post: ['200', '400', '413', '415', '429'] },
+  '/manage/{token}/data-link': { post: ['200', '400', '413', '415', '429'] },
+  '/data/{token}': { get: ['200', '400', '429'] },
+  '/data/{token}/export': { get: ['200', '400', '429'] },
+  '/data/{token}/erase': { post: ['200', '400', '413', '415', '429'] },
   '/manage/{token}/revoke': { post: ['200', '400', '413', '415', '429'] },
   '/v1/admin/subscribers': { get: ['200', '400', '401', '429'] },
   '/v1/admin/subscribers/counts': { get: ['200', '401', '429'] },
@@ -39,6 +44,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     post: ['201', '400', '401', '413', '415', '429'],
   },
   '/v1/admin/suppressions/{emailHash}': { delete: ['204', '400', '401', '404', '429'] },
+  '/v1/admin/suppressions/{emailHash}/history': { get: ['200', '400', '401', '429'] },
 };
 
 describe('OpenAPI', () => {

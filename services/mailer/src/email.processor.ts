@@ -2,6 +2,7 @@ import { parseJob } from '@paperboy/queue';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { MailerDeps } from './deps.ts';
 import { sendConfirmation } from './send-confirmation.handler.ts';
+import { sendDataLink } from './send-data-link.handler.ts';
 import { sendDigest } from './send-digest.handler.ts';
 import { RecipientRejectedError, retryDelayMs, SendFailedError } from './send-failure.ts';
 import { sendWelcome } from './send-welcome.handler.ts';
@@ -99,6 +100,8 @@ function route(deps: MailerDeps, job: Job) {
       return sendConfirmation(deps, parseJob('send-confirmation', job.data).subscriberId);
     case 'send-welcome':
       return sendWelcome(deps, parseJob('send-welcome', job.data).subscriberId);
+    case 'send-data-link':
+      return sendDataLink(deps, parseJob('send-data-link', job.data).subscriberId);
     default:
       throw new UnrecoverableError(`the email queue has no job named "${job.name}"`);
   }

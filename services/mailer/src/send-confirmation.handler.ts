@@ -14,16 +14,14 @@ export type ConfirmationResult =
   | { status: 'sent'; destination: string }
   | { status: 'skipped'; reason: 'not-pending' | 'sent-recently' | 'suppressed' };
 
-// Signing up again overrides the reader's own unsubscribe or erasure, but never a bounce, a
-// complaint or an operator's block: mail to those addresses harms the sender's reputation.
-const BLOCKS_CONFIRMATION = new Set(['hard-bounce', 'complaint', 'manual']);
-
 export async function sendConfirmation(deps: MailerDeps, subscriberId: string): Promise<ConfirmationResult> {
   const subscriber = await findSubscriber(deps.pool, subscriberId);
   if (subscriber?.status !== 'pending') return { status: 'skipped', reason: 'not-pending' };
   const suppression = await findSuppression(deps.pool, subscriber.email);
-  if (suppression && BLOCKS_CONFIRMATION.has(suppression.reason))
-    return { status: 'skipped', reason: 'suppressed' };
+  // Signing up again may override the reader's own unsubscribe or erasure (readerMayLift), never a
+  // complaint, a hard bounce, an operator's block or any reason added later: mail to those
+  // addresses harms the sender's reputation. Only the admin API lifts them.
+  if (suppression && !suppression.readerMayLift) return { status: 'skipped', reason: 'suppressed' };
   // A confirmation is asked for by whoever knows an address; the claim bounds what they can make us send.
   if (!(await claimConfirmationSend(deps.pool, subscriber.id, deps.config.confirmationResendMinutes * 60))) {
     return { status: 'skipped', reason: 'sent-recently' };

@@ -1,4 +1,4 @@
-import { findSubscriber } from '@paperboy/db';
+import { findSubscriber, findSuppression } from '@paperboy/db';
 import { renderWelcome } from '@paperboy/digest';
 import { personalUrl } from '@paperboy/links';
 import type { MailerDeps } from './deps.ts';
@@ -7,12 +7,15 @@ import { sendClassified } from './send-failure.ts';
 
 export type WelcomeResult =
   | { status: 'sent'; destination: string }
-  | { status: 'skipped'; reason: 'not-active' };
+  | { status: 'skipped'; reason: 'not-active' | 'suppressed' };
 
 /** The first mail after confirming: when digests will come, and the links to change or stop them. */
 export async function sendWelcome(deps: MailerDeps, subscriberId: string): Promise<WelcomeResult> {
   const subscriber = await findSubscriber(deps.pool, subscriberId);
   if (subscriber?.status !== 'active') return { status: 'skipped', reason: 'not-active' };
+  // Confirming lifted the reader's own suppressions; whatever is left (a bounce, a complaint, an
+  // operator's block) confirming could not lift, so it blocks this mail too.
+  if (await findSuppression(deps.pool, subscriber.email)) return { status: 'skipped', reason: 'suppressed' };
   const links = { publicBaseUrl: deps.config.publicBaseUrl, tokenSecret: deps.config.tokenSecret };
   const unsubscribeUrl = personalUrl(links, 'unsubscribe', subscriber);
   const mail = await renderWelcome(

@@ -17,7 +17,7 @@ export interface ManageForm {
 export interface ManageView {
   subscriber: Subscriber;
   /** Paths on this site, all carrying the reader's tokens. */
-  actions: { save: string; unsubscribe: string; exportData: string; erase: string; revoke: string };
+  actions: { save: string; unsubscribe: string; dataLink: string; revoke: string };
   form: ManageForm;
   problems: FieldProblem[];
   saved: boolean;
@@ -172,15 +172,13 @@ function yourData(view: ManageView) {
   const { actions } = view;
   return html`<h2>Your data</h2>
 <div class="card">
-<p><a href="${actions.exportData}" download="paperboy-my-data.json">Download everything stored about you</a> (JSON: your settings and which papers were sent when).</p>
+<form method="post" action="${actions.dataLink}">
+<p>Download everything stored about you (JSON: your settings and which papers were sent when), or erase it for good: we mail you a link for that, which works for an hour.</p>
+<button type="submit" class="secondary">Mail me a link to download or erase my data</button>
+</form>
 <form method="post" action="${actions.revoke}">
 <p>Shared a digest by mistake? Sign out every link sent so far; you get a new link to this page.</p>
 <button type="submit" class="secondary">Sign out all links</button>
-</form>
-<form method="post" action="${actions.erase}">
-<p>Erase your subscription and its history for good. Only a one-way hash of your address stays, so we never mail it again unless you sign up anew.</p>
-<label><input type="checkbox" name="confirm" value="yes" required style="width:auto"> I want everything erased</label>
-<button type="submit" class="secondary">Erase my data</button>
 </form>
 </div>`;
 }

@@ -14,7 +14,7 @@ export function eraseNotConfirmedPage(back: string): string {
     'Nothing was erased',
     html`<h1>Nothing was erased</h1>
 <div class="card"><p>To erase your data, tick "I want everything erased" before pressing the button.</p>
-<p><a href="${back}">Back to your preferences</a></p></div>`,
+<p><a href="${back}">Go back</a></p></div>`,
   );
 }
 
@@ -22,7 +22,7 @@ export function linksRevokedPage(manageUrl: string): string {
   return page(
     'All links signed out',
     html`<h1>All links signed out</h1>
-<div class="card"><p>Every link we sent you before, in digests and other mails, no longer works. Your next digest brings new ones.</p>
+<div class="card"><p>Every link we sent you before, in digests and other mails, no longer works, except the unsubscribe links: those keep working for as long as the mail can be read. Your next digest brings new ones.</p>
 <p>Keep this new link to your preferences: <a href="${manageUrl}">Manage your preferences</a></p></div>`,
   );
 }

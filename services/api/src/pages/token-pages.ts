@@ -47,3 +47,12 @@ export function unsubscribedPage(): string {
 <div class="card"><p>No more digests will be sent to you. Sorry to see you go.</p></div>`,
   );
 }
+
+/** An unsubscribe or erase link of a reader who erased their data: nothing is left to do. */
+export function alreadyGonePage(): string {
+  return page(
+    'Nothing left to do',
+    html`<h1>You will not hear from us</h1>
+<div class="card"><p>This subscription and its data were erased already. Only a one-way hash of the address stays, so it is not mailed again unless someone signs it up anew and confirms.</p></div>`,
+  );
+}

@@ -4,7 +4,7 @@ import { editionKey, renderEdition } from '@paperboy/digest';
 import { Type } from 'typebox';
 import type { App } from '../app.ts';
 import type { ApiDeps } from '../deps.ts';
-import { normaliseEmail } from '../email-address.ts';
+import { parseEmailAddress } from '../email-address.ts';
 import { errorBody } from '../errors.ts';
 import { publicCopy } from '../public-copy.ts';
 import { errorResponses, htmlResponse } from '../schemas.ts';
@@ -61,10 +61,9 @@ export function adminPreviewRoutes(app: App, deps: ApiDeps): void {
         },
       },
       async (request, reply) => {
-        const email = normaliseEmail(request.query.email);
-        if (!email)
-          return reply.status(400).send(errorBody(400, 'querystring.email is not a valid email address'));
-        const subscriber = await findSubscriberByEmail(deps.pool, email);
+        const parsed = parseEmailAddress(request.query.email);
+        if (!parsed.ok) return reply.status(400).send(errorBody(400, `querystring.email ${parsed.problem}`));
+        const subscriber = await findSubscriberByEmail(deps.pool, parsed.address);
         if (!subscriber) return reply.status(404).send(errorBody(404, 'no subscriber with this address'));
         const localDate = localDateIn(subscriber.timezone, new Date());
         const papers = await selectPapersForReader(deps.pool, {

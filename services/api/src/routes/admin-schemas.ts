@@ -1,4 +1,4 @@
-import type { SubscriberSummary, Suppression } from '@paperboy/db';
+import type { SubscriberSummary, Suppression, SuppressionEvent } from '@paperboy/db';
 import { type Static, Type } from 'typebox';
 import { Instant, MaybeInstant, ReaderSchema, Status } from '../subscriber-schemas.ts';
 
@@ -52,7 +52,29 @@ export const SuppressionSchema = Type.Object({
   reason: Reason,
   detail: Type.Union([Type.String(), Type.Null()]),
   createdAt: Instant,
+  readerMayLift: Type.Boolean({
+    description: 'true for the reader own reasons (unsubscribed, erased), which a confirmed sign-up lifts',
+  }),
 });
+
+export const LiftQuery = Type.Object(
+  { note: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'Why, for the history' })) },
+  { additionalProperties: false },
+);
+
+const SuppressionEventSchema = Type.Object({
+  action: Type.Union([Type.Literal('suppressed'), Type.Literal('strengthened'), Type.Literal('lifted')]),
+  reason: Reason,
+  previousReason: Type.Union([Reason, Type.Null()]),
+  actor: Type.Union([Type.Literal('system'), Type.Literal('reader'), Type.Literal('admin')]),
+  detail: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Instant,
+});
+export const SuppressionHistory = Type.Object({ items: Type.Array(SuppressionEventSchema) });
+
+export function suppressionEventView(row: SuppressionEvent): Static<typeof SuppressionEventSchema> {
+  return { ...row, createdAt: row.createdAt.toISOString() };
+}
 
 const Cursor = Type.Union([Type.String(), Type.Null()]);
 export const SubscriberPage = Type.Object({ items: Type.Array(SubscriberSummarySchema), nextCursor: Cursor });

@@ -7,23 +7,27 @@ import {
   listSubscribers,
   listSuppressions,
   suppress,
+  suppressionHistory,
 } from '@paperboy/db';
 import { Type } from 'typebox';
 import type { App } from '../app.ts';
 import type { ApiDeps } from '../deps.ts';
-import { normaliseEmail } from '../email-address.ts';
+import { parseEmailAddress } from '../email-address.ts';
 import { errorBody } from '../errors.ts';
 import { errorResponses } from '../schemas.ts';
 import { adminOnly } from '../security/admin-auth.ts';
 import {
   CountsSchema,
+  LiftQuery,
   ListQuery,
   SubscriberPage,
   SuppressionBody,
+  SuppressionHistory,
   SuppressionPage,
   SuppressionQuery,
   SuppressionSchema,
   subscriberSummaryView,
+  suppressionEventView,
   suppressionView,
 } from './admin-schemas.ts';
 
@@ -87,10 +91,15 @@ export function adminRoutes(app: App, deps: ApiDeps): void {
         const cursor = after === undefined ? undefined : decodeCursor(after, 'suppressions');
         if (cursor === null)
           return reply.status(400).send(errorBody(400, 'querystring.after is not a cursor from this list'));
-        const address = email === undefined ? undefined : normaliseEmail(email);
-        if (address === null)
-          return reply.status(400).send(errorBody(400, 'querystring.email is not a valid email address'));
-        const found = await listSuppressions(deps.pool, { reason, email: address, limit, after: cursor });
+        const parsed = email === undefined ? undefined : parseEmailAddress(email);
+        if (parsed && !parsed.ok)
+          return reply.status(400).send(errorBody(400, `querystring.email ${parsed.problem}`));
+        const found = await listSuppressions(deps.pool, {
+          reason,
+          email: parsed?.address,
+          limit,
+          after: cursor,
+        });
         return { items: found.items.map(suppressionView), nextCursor: found.nextCursor };
       },
     );
@@ -100,8 +109,9 @@ export function adminRoutes(app: App, deps: ApiDeps): void {
       {
         bodyLimit: 4 * 1024,
         schema: {
-          summary:
-            'Suppress an address: no digest is planned or sent to it until lifted (a confirmed sign-up also lifts it)',
+          summary: 'Suppress an address (manual block): nothing is mailed to it until an operator lifts it',
+          description:
+            'A stronger reason already in force (complaint, hard bounce) stays; the answer shows the reason in force. A confirmed sign-up never lifts a manual block.',
           tags,
           security,
           body: SuppressionBody,
@@ -109,30 +119,52 @@ export function adminRoutes(app: App, deps: ApiDeps): void {
         },
       },
       async (request, reply) => {
-        const address = normaliseEmail(request.body.email);
-        if (!address)
-          return reply.status(400).send(errorBody(400, 'body.email is not a valid email address'));
-        await suppress(deps.pool, address, 'manual', request.body.detail ?? null);
+        const parsed = parseEmailAddress(request.body.email);
+        if (!parsed.ok) return reply.status(400).send(errorBody(400, `body.email ${parsed.problem}`));
+        const address = parsed.address;
+        await suppress(deps.pool, address, 'manual', request.body.detail ?? null, 'admin');
         const stored = await findSuppression(deps.pool, address);
         return reply.status(201).send(suppressionView(stored!));
       },
     );
 
+    const HashParams = Type.Object({ emailHash: Type.String({ pattern: '^[0-9a-f]{64}$' }) });
     admin.delete(
       '/v1/admin/suppressions/:emailHash',
       {
         schema: {
-          summary: 'Lift a suppression (the hash comes from the list, or sha256 of the normalised address)',
+          summary: 'Lift a suppression of any reason; recorded in the address history with the note',
+          description:
+            'The only way to lift a complaint, hard bounce or manual block. The hash comes from the list, or is sha256 of the lower-cased canonical address.',
           tags,
           security,
-          params: Type.Object({ emailHash: Type.String({ pattern: '^[0-9a-f]{64}$' }) }),
+          params: HashParams,
+          querystring: LiftQuery,
           response: { 204: Type.Null({ description: 'Lifted' }), ...errorResponses(400, 404), ...denied },
         },
       },
       async (request, reply) => {
-        if (!(await liftSuppression(deps.pool, request.params.emailHash)))
-          return reply.status(404).send(errorBody(404, 'no suppression with that hash'));
+        const lifted = await liftSuppression(deps.pool, request.params.emailHash, request.query.note ?? null);
+        if (lifted === null) return reply.status(404).send(errorBody(404, 'no suppression with that hash'));
         return reply.status(204).send(null);
+      },
+    );
+
+    admin.get(
+      '/v1/admin/suppressions/:emailHash/history',
+      {
+        schema: {
+          summary:
+            'Every change to an address suppression, newest first: who suppressed, strengthened or lifted it',
+          tags,
+          security,
+          params: HashParams,
+          response: { 200: SuppressionHistory, ...errorResponses(400), ...denied },
+        },
+      },
+      async (request) => {
+        const events = await suppressionHistory(deps.pool, request.params.emailHash);
+        return { items: events.map(suppressionEventView) };
       },
     );
   });

@@ -36,8 +36,4 @@ export function healthRoutes(app: App, deps: ApiDeps): void {
       return reply.status(ready ? 200 : 503).send({ ready, postgres, redis });
     },
   );
-
-  app.get('/metrics', async (_request, reply) => {
-    return reply.type(deps.metrics.contentType).send(await deps.metrics.metrics());
-  });
 }

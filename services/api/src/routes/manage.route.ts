@@ -1,23 +1,19 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import {
-  eraseSubscriber,
-  exportSubscriberData,
-  revokeLinks,
-  type Subscriber,
-  updatePreferences,
-} from '@paperboy/db';
+import { revokeLinks, type Subscriber, updatePreferences } from '@paperboy/db';
 import { linkPaths, personalUrl, signToken } from '@paperboy/links';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { App } from '../app.ts';
 import type { ApiDeps } from '../deps.ts';
 import { formFrom, type ManageForm, managePage } from '../pages/manage-page.ts';
-import { erasedPage, eraseNotConfirmedPage, linksRevokedPage } from '../pages/manage-result-pages.ts';
+import { linksRevokedPage } from '../pages/manage-result-pages.ts';
 import { sendPage } from '../pages/send-page.ts';
 import { invalidLinkPage } from '../pages/token-pages.ts';
+import { askForDataLinkPage, dataLinkMailedPage } from '../pages/your-data-pages.ts';
 import type { FieldProblem } from '../preferences.ts';
 import { errorResponses, htmlResponse } from '../schemas.ts';
+import { dataLinkRequester } from '../security/data-link-request.ts';
 import { findReader } from '../security/reader-auth.ts';
-import { exportView } from '../subscriber-schemas.ts';
 import { formFromBody, ManageFormBody, readManageForm } from './manage-form.ts';
 
 const TokenParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 512 }) });
@@ -41,8 +37,7 @@ export function manageRoutes(app: App, deps: ApiDeps): void {
     return {
       save: self,
       unsubscribe: `${linkPaths.unsubscribe}${unsubscribeToken}`,
-      exportData: `${self}/export`,
-      erase: `${self}/erase`,
+      dataLink: `${self}/data-link`,
       revoke: `${self}/revoke`,
     };
   };
@@ -59,6 +54,8 @@ export function manageRoutes(app: App, deps: ApiDeps): void {
       saved: extra.saved ?? false,
       now: new Date(),
     });
+
+  const requestDataLink = dataLinkRequester(app, deps);
 
   app.register(async (scope) => {
     const manage = scope.withTypeProvider<TypeBoxTypeProvider>();
@@ -116,29 +113,48 @@ export function manageRoutes(app: App, deps: ApiDeps): void {
       },
     );
 
+    // Export and erase need a fresh link mailed to the reader (valid one hour): the manage link
+    // travels in every digest, and a forwarded digest must not hand over or destroy anyone's data.
+    const mailDataLink = async (token: string, request: FastifyRequest, reply: FastifyReply) => {
+      const reader = await findReader(deps, token);
+      if (!reader) return sendPage(reply, 400, invalidLinkPage());
+      await requestDataLink(request, reply, reader.id);
+      return sendPage(reply, 200, dataLinkMailedPage(`${linkPaths.manage}${token}`));
+    };
+    const mailedResponses = {
+      200: htmlResponse('We mailed you a link to download or erase your data'),
+      400: invalid,
+      ...errorResponses(413, 415, 429),
+    };
+
+    manage.post(
+      '/manage/:token/data-link',
+      {
+        bodyLimit: 1024,
+        schema: {
+          summary: 'Mail me a link (valid one hour) to download or erase my data',
+          tags,
+          params: TokenParams,
+          response: mailedResponses,
+        },
+      },
+      async (request, reply) => mailDataLink(request.params.token, request, reply),
+    );
+
     manage.get(
       '/manage/:token/export',
       {
         schema: {
-          summary: 'Download everything stored about you (the same JSON as /v1/subscriptions/me/export)',
+          summary: 'Where old export links land: a button that mails a data link (changes nothing)',
           tags,
           params: TokenParams,
-          response: {
-            200: Type.Unknown({ description: 'The export, as a JSON attachment' }),
-            400: invalid,
-            ...errorResponses(429),
-          },
+          response: { 200: htmlResponse('A page with a button'), 400: invalid, ...errorResponses(429) },
         },
       },
       async (request, reply) => {
-        const reader = await findReader(deps, request.params.token);
-        const data = reader && (await exportSubscriberData(deps.pool, reader.id));
-        if (!data) return sendPage(reply, 400, invalidLinkPage());
-        return reply
-          .header('cache-control', 'no-store')
-          .header('content-disposition', 'attachment; filename="paperboy-my-data.json"')
-          .type('application/json; charset=utf-8')
-          .send(JSON.stringify(exportView(data, new Date()), null, 2));
+        const { token } = request.params;
+        if (!(await findReader(deps, token))) return sendPage(reply, 400, invalidLinkPage());
+        return sendPage(reply, 200, askForDataLinkPage(`${linkPaths.manage}${token}/data-link`));
       },
     );
 
@@ -147,29 +163,17 @@ export function manageRoutes(app: App, deps: ApiDeps): void {
       {
         bodyLimit: 1024,
         schema: {
-          summary: 'Erase everything stored about you (needs confirm=yes)',
+          summary: 'Erasing needs a data link: mails one (valid one hour) and erases nothing',
           tags,
           params: TokenParams,
           body: Type.Object(
             { confirm: Type.Optional(Type.String({ maxLength: 10 })) },
             { additionalProperties: false },
           ),
-          response: {
-            200: htmlResponse('Erased'),
-            400: htmlResponse('Not confirmed, or the link does not work'),
-            ...errorResponses(413, 415, 429),
-          },
+          response: mailedResponses,
         },
       },
-      async (request, reply) => {
-        const { token } = request.params;
-        const reader = await findReader(deps, token);
-        if (!reader) return sendPage(reply, 400, invalidLinkPage());
-        if (request.body?.confirm !== 'yes')
-          return sendPage(reply, 400, eraseNotConfirmedPage(`${linkPaths.manage}${token}`));
-        await eraseSubscriber(deps.pool, reader.id, reader.tokenVersion);
-        return sendPage(reply, 200, erasedPage());
-      },
+      async (request, reply) => mailDataLink(request.params.token, request, reply),
     );
 
     manage.post(

@@ -1,19 +1,15 @@
-import { eraseSubscriber, exportSubscriberData, revokeLinks, updatePreferences } from '@paperboy/db';
+import { revokeLinks, updatePreferences } from '@paperboy/db';
 import { personalUrl } from '@paperboy/links';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { App } from '../app.ts';
 import type { ApiDeps } from '../deps.ts';
 import { errorBody } from '../errors.ts';
 import { checkPreferences } from '../preferences.ts';
 import { errorResponses } from '../schemas.ts';
+import { DATA_LINK_MAILED, dataLinkRequester } from '../security/data-link-request.ts';
 import { readerOf, readerOnly } from '../security/reader-auth.ts';
-import {
-  ExportSchema,
-  exportView,
-  PreferencesPatch,
-  ReaderSchema,
-  readerView,
-} from '../subscriber-schemas.ts';
+import { PreferencesPatch, ReaderSchema, readerView } from '../subscriber-schemas.ts';
 
 const security = [{ manageToken: [] }];
 const tags = ['reader'];
@@ -21,6 +17,14 @@ const tags = ['reader'];
 /** The preference centre as JSON, for scripts and apps: the manage token from any digest is the bearer credential. */
 export function meRoutes(app: App, deps: ApiDeps): void {
   const onRequest = readerOnly(deps);
+  const requestDataLink = dataLinkRequester(app, deps);
+  const Mailed = Type.Object({ status: Type.Literal('mailed'), message: Type.String() });
+  // Export and erase are never done on the manage token, which travels in every digest: both mail
+  // the reader a fresh one-hour link instead (see your-data.route.ts).
+  const mailDataLink = async (request: FastifyRequest, reply: FastifyReply) => {
+    await requestDataLink(request, reply, readerOf(request).id);
+    return reply.status(202).send(DATA_LINK_MAILED);
+  };
 
   app.get(
     '/v1/subscriptions/me',
@@ -73,18 +77,13 @@ export function meRoutes(app: App, deps: ApiDeps): void {
     {
       onRequest,
       schema: {
-        summary: 'Erase everything stored about you; only a hash of the address stays, so it is not mailed',
+        summary: 'Erase everything stored about you: mails you a link (valid one hour) that does it',
         tags,
         security,
-        response: { 204: Type.Null({ description: 'Erased' }), ...errorResponses(401, 429) },
+        response: { 202: Mailed, ...errorResponses(401, 429) },
       },
     },
-    async (request, reply) => {
-      const reader = readerOf(request);
-      // A racing erase or revoke already took the row: nothing is left to erase either way.
-      await eraseSubscriber(deps.pool, reader.id, reader.tokenVersion);
-      return reply.status(204).send(null);
-    },
+    mailDataLink,
   );
 
   app.get(
@@ -92,19 +91,27 @@ export function meRoutes(app: App, deps: ApiDeps): void {
     {
       onRequest,
       schema: {
-        summary: 'Everything stored about you, including what was sent when',
+        summary: 'Everything stored about you: mails you a link (valid one hour) to download it',
         tags,
         security,
-        response: { 200: ExportSchema, ...errorResponses(401, 429) },
+        response: { 202: Mailed, ...errorResponses(401, 429) },
       },
     },
-    async (request, reply) => {
-      const reader = readerOf(request);
-      const data = await exportSubscriberData(deps.pool, reader.id);
-      if (!data) return reply.status(401).send(errorBody(401, 'this manage token no longer works'));
-      reply.header('content-disposition', 'attachment; filename="paperboy-my-data.json"');
-      return exportView(data, new Date());
+    mailDataLink,
+  );
+
+  app.post(
+    '/v1/subscriptions/me/data-link',
+    {
+      onRequest,
+      schema: {
+        summary: 'Mail me a link (valid one hour) to download or erase my data',
+        tags,
+        security,
+        response: { 202: Mailed, ...errorResponses(401, 429) },
+      },
     },
+    mailDataLink,
   );
 
   app.post(

@@ -4,7 +4,7 @@ import { enqueue } from '@paperboy/queue';
 import { Type } from 'typebox';
 import type { App } from '../app.ts';
 import type { ApiDeps } from '../deps.ts';
-import { normaliseEmail } from '../email-address.ts';
+import { parseEmailAddress } from '../email-address.ts';
 import { errorBody } from '../errors.ts';
 import { checkPreferences } from '../preferences.ts';
 import { errorResponses } from '../schemas.ts';
@@ -59,8 +59,10 @@ export function subscriptionsRoutes(app: App, deps: ApiDeps): void {
     },
     async (request, reply) => {
       const { email: rawEmail, ...preferences } = request.body;
-      const email = normaliseEmail(rawEmail);
-      if (!email) return reply.status(400).send(errorBody(400, 'body.email is not a valid email address'));
+      // The canonical form is what is stored, limited, suppressed and later sent to (email-address.ts).
+      const parsed = parseEmailAddress(rawEmail);
+      if (!parsed.ok) return reply.status(400).send(errorBody(400, `body.email ${parsed.problem}`));
+      const email = parsed.address;
       const checked = checkPreferences(preferences);
       if (!checked.ok) {
         const message = checked.problems.map((problem) => `body.${problem.field} ${problem.message}`);

@@ -8,6 +8,7 @@ import type { ApiDeps } from '../deps.ts';
 import { parseMultipartFields } from '../multipart-fields.ts';
 import { sendPage } from '../pages/send-page.ts';
 import {
+  alreadyGonePage,
   confirmedPage,
   confirmPage,
   invalidLinkPage,
@@ -19,7 +20,9 @@ import { errorResponses, htmlResponse } from '../schemas.ts';
 const TokenParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 512 }) });
 const pageResponses = (done: string, hasBody: boolean) => ({
   200: htmlResponse(done),
-  400: htmlResponse('A page saying the link does not work (malformed, forged, expired or revoked)'),
+  400: htmlResponse(
+    'A page saying the link does not work (malformed, forged, expired or, except unsubscribe links, revoked)',
+  ),
   ...(hasBody ? errorResponses(413, 415, 429) : errorResponses(429)),
 });
 
@@ -93,9 +96,11 @@ export function tokenLinkRoutes(app: App, deps: ApiDeps): void {
       async (request, reply) => {
         const { token } = request.params;
         const check = verify(token, 'unsubscribe');
-        const subscriber = check.ok ? await findSubscriber(deps.pool, check.claims.subscriberId) : null;
-        if (!check.ok || subscriber?.tokenVersion !== check.claims.version)
-          return sendPage(reply, 400, invalidLinkPage());
+        if (!check.ok) return sendPage(reply, 400, invalidLinkPage());
+        // Signed and purpose-bound, but not revocable: an unsubscribe link works for as long as the
+        // mail that carries it can be read (RFC 8058), whatever "sign out all links" did since.
+        const subscriber = await findSubscriber(deps.pool, check.claims.subscriberId);
+        if (!subscriber) return sendPage(reply, 200, alreadyGonePage());
         return sendPage(reply, 200, unsubscribePage(`/u/${token}`));
       },
     );
@@ -114,10 +119,9 @@ export function tokenLinkRoutes(app: App, deps: ApiDeps): void {
         const check = verify(token, 'unsubscribe');
         if (!check.ok) return sendPage(reply, 400, invalidLinkPage());
         // Idempotent: a second POST (the button after the provider's one-click) answers the same page.
-        // A revoked or erased reader's link must not claim an unsubscribe that did not happen.
-        const done = await unsubscribe(deps.pool, check.claims.subscriberId, check.claims.version);
-        if (!done) return sendPage(reply, 400, invalidLinkPage());
-        return sendPage(reply, 200, unsubscribedPage());
+        // A reader who erased their data is already off the list: say so kindly, change nothing.
+        const outcome = await unsubscribe(deps.pool, check.claims.subscriberId);
+        return sendPage(reply, 200, outcome === 'gone' ? alreadyGonePage() : unsubscribedPage());
       },
     );
   });

@@ -3,8 +3,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app.ts';
 import type { ApiDeps } from '../deps.ts';
 
-// Probes and scrapes come from the platform, often many a second; limiting them would fail pods.
-const UNLIMITED_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
+// Probes come from the platform, often many a second; limiting them would fail pods. (Metrics are
+// not on this port at all: see the ops server in server.ts.)
+const UNLIMITED_ROUTES = new Set(['/healthz', '/readyz']);
 
 function tooMany(after: string): Error & { statusCode: number } {
   return Object.assign(new Error(`too many requests; try again in ${after}`), { statusCode: 429 });

@@ -13,6 +13,8 @@ export interface TestApi {
   config: Readonly<Config>;
   app: App;
   pool: Pool;
+  /** The ops server's port: /healthz, /readyz, /metrics. */
+  opsPort: number;
   /** Jobs of one name on the email queue, in any state: what the mailer would pick up. */
   emailJobs(name: string): Promise<{ name: string; data: Record<string, unknown> }[]>;
   /** Inserts a reader directly, in any state, the way the product would have left them. */
@@ -45,6 +47,7 @@ export async function startTestApi(label: string, env: Record<string, string> = 
     QUEUE_PREFIX: prefix.prefix,
     PUBLIC_BASE_URL: 'https://paperboy.test',
     PORT: '0',
+    API_METRICS_PORT: '0',
     TOKEN_SECRET,
     ADMIN_TOKEN,
     ...env,
@@ -55,6 +58,7 @@ export async function startTestApi(label: string, env: Record<string, string> = 
     config,
     app: api.app,
     pool,
+    opsPort: api.opsServer.port,
     async emailJobs(name) {
       const jobs = await api.deps.queues.email.getJobs([
         'waiting',
