@@ -12,10 +12,13 @@ function listeningPorts(pid) {
   }
   const ports = [];
   for (const table of ['tcp', 'tcp6']) {
-    for (const line of safe(() => readFileSync(`/proc/${pid}/net/${table}`, 'utf8'), '').split('\n').slice(1)) {
+    for (const line of safe(() => readFileSync(`/proc/${pid}/net/${table}`, 'utf8'), '')
+      .split('\n')
+      .slice(1)) {
       const fields = line.trim().split(/\s+/);
       // fields: sl local_address rem_address st ... inode (index 9); st 0A = LISTEN
-      if (fields[3] === '0A' && inodes.has(fields[9])) ports.push(Number.parseInt(fields[1].split(':')[1], 16));
+      if (fields[3] === '0A' && inodes.has(fields[9]))
+        ports.push(Number.parseInt(fields[1].split(':')[1], 16));
     }
   }
   return ports;
@@ -31,7 +34,9 @@ function safe(read, fallback) {
 
 const services = readdirSync('/proc')
   .filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid)
-  .filter((pid) => /services\/\w+\/dist\/main\.js/.test(safe(() => readFileSync(`/proc/${pid}/cmdline`, 'utf8'), '')));
+  .filter((pid) =>
+    /services\/\w+\/dist\/main\.js/.test(safe(() => readFileSync(`/proc/${pid}/cmdline`, 'utf8'), '')),
+  );
 const ports = [...new Set(services.flatMap(listeningPorts))];
 
 for (const port of ports) {
@@ -41,5 +46,7 @@ for (const port of ports) {
   );
   if (healthy) process.exit(0);
 }
-process.stderr.write(`unhealthy: no /healthz answered (service processes: ${services.length}, ports: ${ports.join(',') || 'none'})\n`);
+process.stderr.write(
+  `unhealthy: no /healthz answered (service processes: ${services.length}, ports: ${ports.join(',') || 'none'})\n`,
+);
 process.exit(1);

@@ -92,7 +92,8 @@ describe.each(Object.entries(overlays))('infra/k8s overlay with %s autoscaling',
 
   it('listens where the probes look: the ConfigMap ports match the container ports', () => {
     const config = find(objects, 'ConfigMap', 'paperboy-config').data as Record<string, string>;
-    const portOf = (name: string) => pod(find(objects, 'Deployment', name)).containers[0]!.ports![0]!.containerPort;
+    const portOf = (name: string) =>
+      pod(find(objects, 'Deployment', name)).containers[0]!.ports![0]!.containerPort;
     expect(portOf('paperboy-api')).toBe(Number(config.PORT));
     expect(portOf('paperboy-worker')).toBe(Number(config.WORKER_METRICS_PORT));
     expect(portOf('paperboy-mailer')).toBe(Number(config.MAILER_METRICS_PORT));
@@ -114,12 +115,16 @@ describe.each(Object.entries(overlays))('infra/k8s overlay with %s autoscaling',
       ports: { targetPort: string }[];
     };
     const api = find(objects, 'Deployment', 'paperboy-api');
-    expect((api.spec as { selector: { matchLabels: object } }).selector.matchLabels).toEqual(service.selector);
+    expect((api.spec as { selector: { matchLabels: object } }).selector.matchLabels).toEqual(
+      service.selector,
+    );
     expect(pod(api).containers[0]!.ports!.map((p) => p.name)).toContain(service.ports[0]!.targetPort);
     for (const deployment of byKind(objects, 'Deployment')) {
       const labels = (deployment.spec as { selector: { matchLabels: object } }).selector.matchLabels;
       const guards = byKind(objects, 'PodDisruptionBudget').filter(
-        (pdb) => JSON.stringify((pdb.spec as { selector: { matchLabels: object } }).selector.matchLabels) === JSON.stringify(labels),
+        (pdb) =>
+          JSON.stringify((pdb.spec as { selector: { matchLabels: object } }).selector.matchLabels) ===
+          JSON.stringify(labels),
       );
       expect(guards, deployment.metadata.name).toHaveLength(1);
     }
@@ -175,7 +180,10 @@ describe('infra/k8s autoscaling', () => {
       );
     }
     const prefix = config.QUEUE_PREFIX!;
-    expect(lists.get('paperboy-worker')).toEqual([`${prefix}:${Queues.digest}:wait`, `${prefix}:${Queues.ingest}:wait`]);
+    expect(lists.get('paperboy-worker')).toEqual([
+      `${prefix}:${Queues.digest}:wait`,
+      `${prefix}:${Queues.ingest}:wait`,
+    ]);
     expect(lists.get('paperboy-mailer')).toEqual([`${prefix}:${Queues.email}:wait`]);
 
     // A waiting job really sits in that key, as a LIST (KEDA's redis scaler runs LLEN on it).

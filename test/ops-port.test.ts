@@ -6,14 +6,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Starts an ops server in its own process, as worker and mailer do, and collects how it ends. */
-function startOpsServerProcess(port: number): Promise<{ code: number | null; stderr: string; stdout: string }> {
+function startOpsServerProcess(
+  port: number,
+): Promise<{ code: number | null; stderr: string; stdout: string }> {
   const script = `
     import { startOpsServer } from '@paperboy/runtime';
     import { Registry } from 'prom-client';
     const server = await startOpsServer({ host: '127.0.0.1', port: ${port}, registry: new Registry(), isReady: async () => true });
     console.log(JSON.stringify({ listening: server.port }));
     await server.close();`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: root,
+  });
   let stderr = '';
   let stdout = '';
   child.stderr.on('data', (chunk: Buffer) => {

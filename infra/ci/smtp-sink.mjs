@@ -24,7 +24,10 @@ const server = new SMTPServer({
           text: mail.text ?? '',
           headers: Object.fromEntries([...mail.headers].map(([key, value]) => [key, String(value)])),
         };
-        writeFileSync(join(dir, `${String(received).padStart(5, '0')}.json`), JSON.stringify(record, null, 2));
+        writeFileSync(
+          join(dir, `${String(received).padStart(5, '0')}.json`),
+          JSON.stringify(record, null, 2),
+        );
         callback();
       },
       (error) => callback(error),

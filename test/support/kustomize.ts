@@ -27,8 +27,21 @@ interface Kustomization {
 
 type PatchOperation = { op: 'replace' | 'add' | 'remove'; path: string; value?: unknown };
 
-const KNOWN_FIELDS = new Set(['apiVersion', 'kind', 'resources', 'components', 'namespace', 'images', 'patches']);
-const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition']);
+const KNOWN_FIELDS = new Set([
+  'apiVersion',
+  'kind',
+  'resources',
+  'components',
+  'namespace',
+  'images',
+  'patches',
+]);
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+]);
 
 export function kustomize(folder: string): K8sObject[] {
   const file = join(folder, 'kustomization.yaml');
@@ -53,8 +66,11 @@ export function kustomize(folder: string): K8sObject[] {
   }
   for (const image of spec.images ?? []) setImage(objects, image);
   for (const patch of spec.patches ?? []) {
-    const targets = objects.filter((o) => o.kind === patch.target.kind && o.metadata.name === patch.target.name);
-    if (targets.length !== 1) throw new Error(`${file}: patch ${patch.path} matches ${targets.length} objects`);
+    const targets = objects.filter(
+      (o) => o.kind === patch.target.kind && o.metadata.name === patch.target.name,
+    );
+    if (targets.length !== 1)
+      throw new Error(`${file}: patch ${patch.path} matches ${targets.length} objects`);
     const operations = parse(readFileSync(resolve(folder, patch.path), 'utf8')) as PatchOperation[];
     if (!Array.isArray(operations)) throw new Error(`${patch.path}: only JSON 6902 patches are supported`);
     for (const operation of operations) applyOperation(targets[0]!, operation);
@@ -78,7 +94,7 @@ function setImage(objects: K8sObject[], image: { name: string; newName?: string;
     for (const container of podSpecOf(object)?.containers ?? []) {
       const [name, tag] = container.image.split(':');
       if (name !== image.name) continue;
-      container.image = `${image.newName ?? name}${image.newTag ?? tag ? `:${image.newTag ?? tag}` : ''}`;
+      container.image = `${image.newName ?? name}${(image.newTag ?? tag) ? `:${image.newTag ?? tag}` : ''}`;
     }
   }
 }
@@ -92,11 +108,13 @@ function applyOperation(target: K8sObject, operation: PatchOperation): void {
   let parent: Record<string, unknown> = target;
   for (const key of keys) {
     const next = parent[key];
-    if (typeof next !== 'object' || next === null) throw new Error(`patch path ${operation.path} does not exist`);
+    if (typeof next !== 'object' || next === null)
+      throw new Error(`patch path ${operation.path} does not exist`);
     parent = next as Record<string, unknown>;
   }
   if (last === undefined) throw new Error('a patch cannot replace the whole object');
-  if (operation.op !== 'add' && !(last in parent)) throw new Error(`patch path ${operation.path} does not exist`);
+  if (operation.op !== 'add' && !(last in parent))
+    throw new Error(`patch path ${operation.path} does not exist`);
   if (operation.op === 'remove') delete parent[last];
   else parent[last] = operation.value;
 }

@@ -37,7 +37,9 @@ export async function startOpsServer(options: {
     reply(404, 'application/json', '{"error":"not_found","message":"try /healthz, /readyz or /metrics"}');
   });
   await new Promise<void>((resolve) => {
-    server.once('error', (error: NodeJS.ErrnoException) => exitOnListenError(error, options.host, options.port));
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      exitOnListenError(error, options.host, options.port),
+    );
     server.listen(options.port, options.host, resolve);
   });
   return {
@@ -52,7 +54,8 @@ export async function startOpsServer(options: {
  * replicas on one host network (compose CI) need the port 0 = any free port.
  */
 function exitOnListenError(error: NodeJS.ErrnoException, host: string, port: number): never {
-  const reason = error.code === 'EADDRINUSE' ? 'is in use' : `cannot be bound (${error.code ?? error.message})`;
+  const reason =
+    error.code === 'EADDRINUSE' ? 'is in use' : `cannot be bound (${error.code ?? error.message})`;
   const line = {
     level: 'fatal',
     time: Date.now(),
