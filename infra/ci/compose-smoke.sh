@@ -8,8 +8,9 @@
 #
 #   bash infra/ci/compose-smoke.sh          (as root; called by .ci/run)
 #
-# Env: PAPERBOY_SMOKE_CACHE (default /var/cache/paperboy-smoke) keeps the debootstrap rootfs
-# between runs; PAPERBOY_SMOKE_READERS (default 300) readers sign up, so the 3 compose batches and
+# Env: PAPERBOY_SMOKE_CACHE (default /var/cache/paperboy-smoke) keeps the debootstrap rootfs and
+# dockerd's data (images, build cache) between runs, so a second run builds only what changed;
+# PAPERBOY_SMOKE_READERS (default 300) readers sign up, so the 3 compose batches and
 # the mail spread over the replicas; PAPERBOY_SMOKE_KEEP=1 leaves the temp folder for a post-mortem.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -18,6 +19,7 @@ START=$(date +%s)
 READERS=${PAPERBOY_SMOKE_READERS:-300}
 CACHE=${PAPERBOY_SMOKE_CACHE:-/var/cache/paperboy-smoke}
 WORK=$(mktemp -d /tmp/paperboy-smoke.XXXXXX)
+DATA_ROOT="$CACHE/docker"
 SMOKE_DATABASE=paperboy_smoke
 SMOKE_PREFIX='{paperboy-smoke}'
 PROJECT=paperboysmoke
@@ -58,12 +60,15 @@ cleanup() {
     kill "$DOCKERD_PID" 2>/dev/null
     for _ in $(seq 1 30); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 1; done
     kill -9 "$DOCKERD_PID" 2>/dev/null
+    # dockerd leaves its network namespace mounted under the exec root.
+    umount "$WORK/exec/netns/default" 2>/dev/null
   fi
   dropdb -h 127.0.0.1 --if-exists "$SMOKE_DATABASE" 2>/dev/null
   redis-cli -h 127.0.0.1 --scan --pattern "$SMOKE_PREFIX*" | xargs -r -n 500 redis-cli -h 127.0.0.1 del >/dev/null
+  # Images of earlier runs that this build replaced; the build cache stays for the next run.
+  [ -n "$DOCKERD_PID" ] && docker image prune -f >/dev/null 2>&1
   if [ "${PAPERBOY_SMOKE_KEEP:-0}" = 1 ]; then echo "compose smoke: kept $WORK" >&2; else
-    # vfs layers are plain directories; containerd may leave read-only mounts behind for a moment.
-    rm -rf "$WORK" 2>/dev/null || { sleep 2; rm -rf "$WORK"; }
+    rm -rf "$WORK"
   fi
   return "$code"
 }
@@ -74,13 +79,18 @@ dropdb -h 127.0.0.1 --if-exists "$SMOKE_DATABASE"
 redis-cli -h 127.0.0.1 --scan --pattern "$SMOKE_PREFIX*" | xargs -r -n 500 redis-cli -h 127.0.0.1 del >/dev/null
 
 # ---- our own dockerd: vfs (works on any filesystem), no bridge, no iptables; host networking only
-say "starting dockerd ($WORK)"
+other=$(pgrep -f -- "--data-root $DATA_ROOT" || true)
+[ -z "$other" ] || fail "a dockerd (PID $other) already uses $DATA_ROOT: another smoke run? stop it first"
+mkdir -p "$DATA_ROOT"
+say "starting dockerd (data in $DATA_ROOT, sockets in $WORK)"
 dockerd --storage-driver=vfs --bridge=none --iptables=false --ip-masq=false \
-  --data-root "$WORK/data" --exec-root "$WORK/exec" --pidfile "$WORK/dockerd.pid" \
+  --data-root "$DATA_ROOT" --exec-root "$WORK/exec" --pidfile "$WORK/dockerd.pid" \
   --host "$DOCKER_HOST" >"$WORK/dockerd.log" 2>&1 &
 DOCKERD_PID=$!
 for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
 docker info >/dev/null 2>&1 || { tail -20 "$WORK/dockerd.log" >&2; fail "dockerd did not come up"; }
+# Containers of a run that was killed before its cleanup.
+"${COMPOSE[@]}" down --remove-orphans --timeout 5 >/dev/null 2>&1 || true
 
 # ---- base image: debootstrap minbase (cached as a tarball) + this machine's node, npm, CA bundle
 ROOTFS_TAR="$CACHE/bookworm-minbase-tini.tar"
@@ -98,13 +108,17 @@ NODE_BIN=$(readlink -f "$(command -v node)")
 NPM_DIR=$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")
 [ -f "$NPM_DIR/package.json" ] || fail "cannot find npm's folder (looked in $NPM_DIR)"
 say "base image: rootfs + node $(node --version) ($NODE_BIN) + npm $(npm --version) + CA bundle"
-docker import "$ROOTFS_TAR" paperboy-rootfs:ci >/dev/null
-mkdir -p "$WORK/base"
-cp "$NODE_BIN" "$WORK/base/node"
-cp -r "$NPM_DIR" "$WORK/base/npm"
-cp /etc/ssl/certs/ca-certificates.crt "$WORK/base/ca-certificates.crt"
-docker build --network host -t paperboy-base:ci -f- "$WORK/base" >"$WORK/base-build.log" 2>&1 <<'DOCKERFILE' ||
+BASE_KEY="node $(node --version), npm $(npm --version), $(sha256sum "$ROOTFS_TAR" /etc/ssl/certs/ca-certificates.crt | sha256sum | cut -c1-12)"
+if [ "$(docker image inspect paperboy-base:ci --format '{{index .Config.Labels "paperboy.node"}}' 2>/dev/null)" != "$BASE_KEY" ]; then
+  docker import "$ROOTFS_TAR" paperboy-rootfs:ci >/dev/null
+  mkdir -p "$WORK/base"
+  cp "$NODE_BIN" "$WORK/base/node"
+  cp -r "$NPM_DIR" "$WORK/base/npm"
+  cp /etc/ssl/certs/ca-certificates.crt "$WORK/base/ca-certificates.crt"
+  docker build --network host --build-arg NODE_VERSION="$BASE_KEY" -t paperboy-base:ci -f- "$WORK/base" >"$WORK/base-build.log" 2>&1 <<'DOCKERFILE' ||
 FROM paperboy-rootfs:ci
+ARG NODE_VERSION
+LABEL paperboy.node=$NODE_VERSION
 COPY node /usr/local/bin/node
 COPY npm /usr/local/lib/node_modules/npm
 COPY ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
@@ -115,20 +129,24 @@ ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt NPM_CONFIG_CAFILE=/etc/ssl/certs/ca-certificates.crt
 CMD ["node"]
 DOCKERFILE
-  { tail -20 "$WORK/base-build.log" >&2; fail "building the base image failed"; }
-rm -rf "$WORK/base"
+    { tail -20 "$WORK/base-build.log" >&2; fail "building the base image failed"; }
+  rm -rf "$WORK/base"
+fi
 
 # ---- the project's image, from its own Dockerfile
 say "docker build -f infra/Dockerfile --build-arg BASE_IMAGE=paperboy-base:ci"
 docker build --progress=plain --network host -f infra/Dockerfile --build-arg BASE_IMAGE=paperboy-base:ci \
   -t paperboy:ci . >"$WORK/build.log" 2>&1 || { tail -40 "$WORK/build.log" >&2; fail "docker build failed"; }
 say "image paperboy:ci is $(docker image inspect paperboy:ci --format '{{.Size}}' | awk '{printf "%.0f MB", $1/1e6}') (base paperboy-base:ci $(docker image inspect paperboy-base:ci --format '{{.Size}}' | awk '{printf "%.0f MB", $1/1e6}'))"
-for tool in typescript tsx vitest playwright-core mailparser smtp-server; do
-  if docker run --rm --network host --entrypoint sh paperboy:ci -c "test -e node_modules/$tool"; then
-    fail "the production image carries the dev-only package $tool"
-  fi
-done
-[ "$(docker run --rm --network host paperboy:ci id -u)" != 0 ] || fail "the image runs as root"
+# One container for the image checks and the migration (with vfs every container copies the image).
+docker run --rm --network host -e DATABASE_URL="postgres://root@127.0.0.1:5432/$SMOKE_DATABASE" paperboy:ci sh -c '
+  for tool in typescript tsx vitest playwright-core mailparser smtp-server; do
+    if [ -e "node_modules/$tool" ]; then echo "the production image carries the dev-only package $tool"; exit 1; fi
+  done
+  if [ "$(id -u)" = 0 ]; then echo "the image runs as root"; exit 1; fi
+  command -v paperboy >/dev/null || { echo "paperboy is not on the PATH"; exit 1; }
+  npx --no-install paperboy migrate >/dev/null' >"$WORK/image-check.log" 2>&1 ||
+  fail "image check: $(tail -5 "$WORK/image-check.log")"
 
 # ---- SMTP sink and free ports on 127.0.0.1
 free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
@@ -144,8 +162,6 @@ mails() { find "$WORK/mail" -name '*.json' 2>/dev/null | wc -l; }
 
 # ---- the stack: api + 3 workers + 2 mailers (no bundled Postgres/Redis/Mailpit: --no-deps)
 say "docker-compose up --scale worker=3 --scale mailer=2 (api on $API, sink on :$SMOKE_SMTP_PORT)"
-docker run --rm --network host -e DATABASE_URL="postgres://root@127.0.0.1:5432/$SMOKE_DATABASE" \
-  paperboy:ci paperboy migrate >/dev/null || fail "paperboy migrate failed"
 "${COMPOSE[@]}" up -d --no-build --no-deps --scale worker=3 --scale mailer=2 api worker mailer \
   >"$WORK/up.log" 2>&1 || { cat "$WORK/up.log" >&2; fail "docker-compose up failed"; }
 for _ in $(seq 1 90); do curl -fsS "$API/readyz" >/dev/null 2>&1 && break; sleep 1; done
