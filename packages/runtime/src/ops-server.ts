@@ -43,9 +43,34 @@ export async function startOpsServer(options: {
     }
     reply(404, 'application/json', '{"error":"not_found","message":"try /healthz, /readyz or /metrics"}');
   });
-  await new Promise<void>((resolve) => server.listen(options.port, options.host, resolve));
+  await new Promise<void>((resolve) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      exitOnListenError(error, options.host, options.port),
+    );
+    server.listen(options.port, options.host, resolve);
+  });
   return {
     port: (server.address() as AddressInfo).port,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * A port that cannot be bound is an operator's problem, not a bug: one JSON line saying which
+ * address and what to do, and exit code 1, instead of an unhandled error's stack trace. Several
+ * replicas on one host network (compose CI) need the port 0 = any free port.
+ */
+function exitOnListenError(error: NodeJS.ErrnoException, host: string, port: number): never {
+  const reason =
+    error.code === 'EADDRINUSE' ? 'is in use' : `cannot be bound (${error.code ?? error.message})`;
+  const line = {
+    level: 'fatal',
+    time: Date.now(),
+    code: error.code,
+    host,
+    port,
+    msg: `the ops server's address ${host}:${port} ${reason}; set WORKER_METRICS_PORT or MAILER_METRICS_PORT to a free port, or 0 for any free port`,
+  };
+  process.stderr.write(`${JSON.stringify(line)}\n`);
+  process.exit(1);
 }
