@@ -6,6 +6,7 @@ import {
   createTestQueuePrefix,
   createTestSchema,
   type SmtpSink,
+  type SmtpSinkOptions,
   startSmtpSink,
   TEST_REDIS_URL,
 } from '@paperboy/testing';
@@ -30,18 +31,29 @@ export interface Stack {
 /** The three services in-process, wired exactly as their main.ts wires them, on an isolated schema and prefix. */
 export async function startStack(
   label: string,
-  options: { workers?: number; mailer?: boolean; env?: Record<string, string> } = {},
+  options: {
+    workers?: number;
+    mailer?: boolean;
+    env?: Record<string, string>;
+    /** Sink features (AUTH for 535 drills); with auth the mailer logs in as paperboy. */
+    sink?: SmtpSinkOptions;
+    /** Names this file's Postgres connections, so a test can terminate exactly those backends. */
+    applicationName?: string;
+  } = {},
 ): Promise<Stack> {
   const schema = await createTestSchema(label);
   const queuePrefix = createTestQueuePrefix(label);
-  const sink = await startSmtpSink();
+  const sink = await startSmtpSink(options.sink);
+  const databaseUrl = new URL(schema.url);
+  if (options.applicationName) databaseUrl.searchParams.set('application_name', options.applicationName);
+  const smtpUrl = options.sink?.auth ? sink.url.replace('smtp://', 'smtp://paperboy:secret@') : sink.url;
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    DATABASE_URL: schema.url,
+    DATABASE_URL: databaseUrl.toString(),
     REDIS_URL: TEST_REDIS_URL,
     QUEUE_PREFIX: queuePrefix.prefix,
-    SMTP_URL: sink.url,
+    SMTP_URL: smtpUrl,
     PUBLIC_BASE_URL,
     PORT: '0',
     WORKER_METRICS_PORT: '0',

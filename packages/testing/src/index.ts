@@ -2,4 +2,4 @@ export { ARTIFACTS_DIR, CHROMIUM, launchBrowser } from './browser.ts';
 export { createTestSchema, TEST_DATABASE_URL, type TestSchema } from './database.ts';
 export { type FakeSources, hfWireItem, startFakeSources } from './fake-sources.ts';
 export { createTestQueuePrefix, TEST_REDIS_URL } from './queue-prefix.ts';
-export { type ReceivedMail, type SmtpSink, startSmtpSink } from './smtp-sink.ts';
+export { type ReceivedMail, type SmtpSink, type SmtpSinkOptions, startSmtpSink } from './smtp-sink.ts';

@@ -133,20 +133,25 @@ export async function startMailer(
     'mailer started',
   );
 
+  let closing: Promise<void> | null = null;
+  const close = async () => {
+    lifecycle.stoppingSince = Date.now();
+    await emailWorker.close();
+    breaker.stop();
+    workerConnection.disconnect();
+    await opsServer.close();
+    await Promise.all(Object.values(queues).map((queue) => queue.close()));
+    connection.disconnect();
+    transport.close();
+    await pool.end();
+  };
   return {
     deps,
     opsServer,
-    /** Stops taking jobs, lets in-flight sends finish and record, then closes SMTP and Postgres. */
-    async close() {
-      lifecycle.stoppingSince = Date.now();
-      await emailWorker.close();
-      breaker.stop();
-      workerConnection.disconnect();
-      await opsServer.close();
-      await Promise.all(Object.values(queues).map((queue) => queue.close()));
-      connection.disconnect();
-      transport.close();
-      await pool.end();
+    /** Stops taking jobs, lets in-flight sends finish and record, then closes SMTP and Postgres. Once. */
+    close(): Promise<void> {
+      closing ??= close();
+      return closing;
     },
   };
 }

@@ -6,7 +6,10 @@ import type { FailureClass } from './smtp-failure.ts';
 export interface BreakerOptions {
   queue: Queue;
   redis: Redis;
-  /** Redis key saying who opened the breaker and why; every mailer's /readyz reads it. */
+  /**
+   * Redis key prefix: `<key>` (with a short TTL, refreshed while probing) says a mailer is probing;
+   * `<key>:paused` says why the breaker paused the queue; every mailer's /readyz reads it.
+   */
   key: string;
   /** Proves the server takes mail again (nodemailer's verify: connect, greet, authenticate). */
   probe: () => Promise<void>;
@@ -58,14 +61,15 @@ export class SendBreaker {
     }
   }
 
-  /** Cause shown on /readyz: this mailer's, or the one another mailer left in Redis. */
+  /** Why sending is paused (shown on /readyz): this mailer's breaker, or another mailer's. */
   async cause(): Promise<string | null> {
-    return this.options.redis.get(this.options.key).catch(() => null);
+    return this.options.redis.get(`${this.options.key}:paused`).catch(() => null);
   }
 
   /**
-   * Every mailer watches: a queue left paused by a breaker whose mailer died (its key expired)
-   * is resumed, so the pause never outlives the one probing.
+   * Every mailer watches: a queue left paused by a breaker whose mailer died (its probing key
+   * expired) is resumed, so the pause never outlives the one probing. A pause an operator made
+   * (no breaker marker) is left alone.
    */
   startWatchdog(everyMs = 10_000): void {
     this.watchdog = setInterval(() => void this.checkOrphanedPause(), everyMs);
@@ -95,6 +99,7 @@ export class SendBreaker {
       `sending paused: most recent sends failed (${failureClass}); probing the SMTP server until it takes mail again`,
     );
     await this.holdKey(cause);
+    await this.options.redis.set(`${this.options.key}:paused`, cause).catch(() => {});
     await this.options.queue.pause().catch((error: unknown) => {
       this.options.logger.error({ err: error }, 'could not pause the email queue');
     });
@@ -123,7 +128,7 @@ export class SendBreaker {
       }
       try {
         await this.options.queue.resume();
-        await this.options.redis.del(this.options.key);
+        await this.options.redis.del(this.options.key, `${this.options.key}:paused`);
       } catch (error) {
         this.options.logger.warn(
           { err: error },
@@ -142,9 +147,12 @@ export class SendBreaker {
   private async checkOrphanedPause(): Promise<void> {
     if (this.open || this.stopped) return;
     try {
-      if ((await this.options.queue.isPaused()) && (await this.cause()) === null) {
+      const orphaned =
+        (await this.cause()) !== null && (await this.options.redis.exists(this.options.key)) === 0;
+      if (orphaned) {
         this.options.logger.warn('the email queue was left paused by a breaker nobody probes; resuming');
         await this.options.queue.resume();
+        await this.options.redis.del(`${this.options.key}:paused`);
       }
     } catch {
       // Redis is away: the next check decides.
