@@ -73,6 +73,8 @@ export interface Config {
   signupsPerIpPerHour: number;
   /** Sign-ups per hour for one address (bounds confirmation mails aimed at one inbox). */
   signupsPerAddressPerHour: number;
+  /** "Your data" link mails one reader may ask for per hour (export and erase need one). */
+  dataLinksPerHour: number;
   /** Redis key prefix of the rate-limit counters, shared by every api replica; defaults to QUEUE_PREFIX + "rate:". */
   rateLimitPrefix: string;
   /** Origins allowed to call the API from a browser; empty = CORS off. */
@@ -163,6 +165,7 @@ const spec: Spec = {
     parse: integer(1, 1_000_000),
     default: '5',
   },
+  dataLinksPerHour: { env: 'DATA_LINKS_PER_HOUR', parse: integer(1, 1_000_000), default: '5' },
   rateLimitPrefix: { env: 'RATE_LIMIT_PREFIX', parse: text },
   corsOrigins: { env: 'CORS_ORIGINS', parse: origins, default: '' },
   // Private ranges only: a reverse proxy there may name the client; nobody on the internet can.

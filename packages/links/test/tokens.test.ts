@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signToken, verifyToken } from '../src/index.ts';
+import { DATA_LINK_TTL_SECONDS, dataUrl, signToken, verifyToken } from '../src/index.ts';
 
 const secret = 'a-test-secret-that-is-long-enough-0123456789';
 const subscriberId = '6f1c1f4e-8d0e-4b8a-9a3c-2f0d5b1e7c11';
@@ -45,5 +45,22 @@ describe('link tokens', () => {
     for (const garbage of ['', '.', 'abc', 'a.b.c', 'x'.repeat(600), '%%%.%%%']) {
       expect(verifyToken(secret, garbage, 'manage').ok).toBe(false);
     }
+  });
+
+  it('a data link works for an hour, for export and erase only', () => {
+    const issued = new Date('2026-12-02T03:00:00Z');
+    const url = dataUrl(
+      { publicBaseUrl: 'https://paperboy.test', tokenSecret: secret },
+      { id: subscriberId, tokenVersion: 2 },
+      issued,
+    );
+    const token = url.split('/data/')[1]!;
+    expect(url.startsWith('https://paperboy.test/data/')).toBe(true);
+    const before = new Date(issued.getTime() + (DATA_LINK_TTL_SECONDS - 1) * 1000);
+    const after = new Date(issued.getTime() + (DATA_LINK_TTL_SECONDS + 1) * 1000);
+    expect(verifyToken(secret, token, 'data', before)).toMatchObject({ ok: true, claims: { version: 2 } });
+    expect(verifyToken(secret, token, 'data', after)).toEqual({ ok: false, reason: 'expired' });
+    for (const purpose of ['manage', 'unsubscribe', 'confirm'] as const)
+      expect(verifyToken(secret, token, purpose, before)).toEqual({ ok: false, reason: 'wrong-purpose' });
   });
 });

@@ -16,6 +16,7 @@ beforeAll(async () => {
     RATE_LIMIT_PER_MINUTE: '1000000',
     SIGNUPS_PER_IP_PER_HOUR: '1000000',
     SIGNUPS_PER_ADDRESS_PER_HOUR: '1000000',
+    DATA_LINKS_PER_HOUR: '1000000',
   });
   readers = [
     await api.seed('active@example.org', 'active', { topics: ['graphs'] }),

@@ -5,8 +5,6 @@ import type { ApiDeps } from '../deps.ts';
 import { keyedLimiter } from './rate-limit.ts';
 
 const HOUR = 3_600_000;
-/** Data links one reader may ask for per hour: they go to the reader's own inbox, but not without end. */
-export const DATA_LINKS_PER_HOUR = 5;
 
 /**
  * Queues "your data link" for a reader, within their hourly budget (a 429 beyond it). Export and
@@ -15,7 +13,8 @@ export const DATA_LINKS_PER_HOUR = 5;
 export function dataLinkRequester(app: App, deps: ApiDeps) {
   const limit = keyedLimiter(app, {
     name: 'data-link',
-    max: DATA_LINKS_PER_HOUR,
+    // The mails go to the reader's own inbox, but not without end (DATA_LINKS_PER_HOUR).
+    max: deps.config.dataLinksPerHour,
     timeWindowMs: HOUR,
     key: (subscriberId) => subscriberId,
   });

@@ -159,7 +159,10 @@ export function harmlessToken(
     case 1:
       return sign({ expiresAt: 1_600_000_000 + random.int(100_000) });
     case 2:
-      return sign({ version: reader.tokenVersion + 1 + random.int(5) });
+      // An older or newer version revokes every link but unsubscribe links, which never expire.
+      return purposeOfRoute === 'unsubscribe'
+        ? sign({ purpose: random.pick(others) })
+        : sign({ version: reader.tokenVersion + 1 + random.int(5) });
     case 3:
       return sign({ subscriberId: randomUUID() });
     case 4:
