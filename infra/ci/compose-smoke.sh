@@ -27,6 +27,8 @@ COMPOSE=(docker-compose -p "$PROJECT" -f docker-compose.yml -f infra/compose.ci.
 # BuildKit (built into dockerd 20.10; no frontend image needed without a `# syntax` line) writes
 # far fewer vfs layers than the classic builder, whose every instruction copies the whole rootfs.
 export DOCKER_HOST="unix://$WORK/docker.sock" DOCKER_BUILDKIT=${DOCKER_BUILDKIT:-1} SMOKE_DATABASE
+# Creating a container copies the whole image with vfs; docker-compose's 60 s default is too short.
+export COMPOSE_HTTP_TIMEOUT=600
 
 say() { echo "compose smoke [$(($(date +%s) - START))s]: $*"; }
 fail() {
@@ -64,7 +66,7 @@ cleanup() {
     umount "$WORK/exec/netns/default" 2>/dev/null
   fi
   dropdb -h 127.0.0.1 --if-exists "$SMOKE_DATABASE" 2>/dev/null
-  redis-cli -h 127.0.0.1 --scan --pattern "$SMOKE_PREFIX*" | xargs -r -n 500 redis-cli -h 127.0.0.1 del >/dev/null
+  redis-cli -h 127.0.0.1 --raw keys "$SMOKE_PREFIX*" | xargs -r -n 500 redis-cli -h 127.0.0.1 del >/dev/null
   # Images of earlier runs that this build replaced; the build cache stays for the next run.
   [ -n "$DOCKERD_PID" ] && docker image prune -f >/dev/null 2>&1
   if [ "${PAPERBOY_SMOKE_KEEP:-0}" = 1 ]; then echo "compose smoke: kept $WORK" >&2; else
@@ -76,7 +78,7 @@ trap cleanup EXIT
 
 # A previous run that was killed may have left data behind.
 dropdb -h 127.0.0.1 --if-exists "$SMOKE_DATABASE"
-redis-cli -h 127.0.0.1 --scan --pattern "$SMOKE_PREFIX*" | xargs -r -n 500 redis-cli -h 127.0.0.1 del >/dev/null
+redis-cli -h 127.0.0.1 --raw keys "$SMOKE_PREFIX*" | xargs -r -n 500 redis-cli -h 127.0.0.1 del >/dev/null
 
 # ---- our own dockerd: vfs (works on any filesystem), no bridge, no iptables; host networking only
 other=$(pgrep -f -- "--data-root $DATA_ROOT" || true)
@@ -139,7 +141,8 @@ docker build --progress=plain --network host -f infra/Dockerfile --build-arg BAS
   -t paperboy:ci . >"$WORK/build.log" 2>&1 || { tail -40 "$WORK/build.log" >&2; fail "docker build failed"; }
 say "image paperboy:ci is $(docker image inspect paperboy:ci --format '{{.Size}}' | awk '{printf "%.0f MB", $1/1e6}') (base paperboy-base:ci $(docker image inspect paperboy-base:ci --format '{{.Size}}' | awk '{printf "%.0f MB", $1/1e6}'))"
 # One container for the image checks and the migration (with vfs every container copies the image).
-docker run --rm --network host -e DATABASE_URL="postgres://root@127.0.0.1:5432/$SMOKE_DATABASE" paperboy:ci sh -c '
+docker run --rm --network host -e DATABASE_URL="postgres://root@127.0.0.1:5432/$SMOKE_DATABASE" \
+  -e TOKEN_SECRET=compose-smoke-secret-not-for-production-use paperboy:ci sh -c '
   for tool in typescript tsx vitest playwright-core mailparser smtp-server; do
     if [ -e "node_modules/$tool" ]; then echo "the production image carries the dev-only package $tool"; exit 1; fi
   done
