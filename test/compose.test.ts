@@ -26,6 +26,7 @@ const withDefaults = (text: string) =>
   text.replace(/\$\{\w+(?::?-([^}]*))?\}/g, (_, fallback = '') => fallback);
 
 const composeText = read('docker-compose.yml');
+const overrideText = read('docker-compose.override.yml');
 const compose = parse(withDefaults(composeText), { merge: true }) as ComposeFile;
 const ciText = read('infra/compose.ci.yml');
 const ci = parse(withDefaults(ciText), { merge: true }) as ComposeFile;
@@ -86,10 +87,18 @@ describe('docker-compose.yml', () => {
   });
 
   it('documents in .env.example every variable paperboy and the compose file read', () => {
-    const interpolated = [...composeText.matchAll(/\$\{(\w+)/g)].map((match) => match[1]!);
+    const interpolated = [...`${composeText}${overrideText}`.matchAll(/\$\{(\w+)/g)].map(
+      (match) => match[1]!,
+    );
     for (const variable of new Set([...configVariables, ...interpolated])) {
       expect(envExample, variable).toMatch(new RegExp(`^#? ?${variable}=`, 'm'));
     }
+  });
+
+  it('publishes the api port only in the override file, which host-network overlays leave out', () => {
+    expect(compose.services.api!.ports).toBeUndefined();
+    const override = parse(withDefaults(overrideText)) as ComposeFile;
+    expect(override.services.api!.ports).toEqual(['127.0.0.1:3000:3000']);
   });
 
   it('publishes no port for scaled services and keeps Redis from evicting queue keys', () => {
