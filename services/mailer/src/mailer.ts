@@ -13,8 +13,8 @@ import type { MailTransport } from './transport.ts';
 
 export function createTransport(config: Readonly<Config>): MailTransport {
   return config.smtpUrl
-    ? createSmtpTransport(config.smtpUrl, config.smtpPoolSize)
-    : createOutboxTransport(config.outboxDir);
+    ? createSmtpTransport({ ...config, smtpUrl: config.smtpUrl })
+    : createOutboxTransport(config.outboxDir, config);
 }
 
 /** Everything the mailer process runs; main.ts only adds signals. Tests start it the same way. */

@@ -39,6 +39,7 @@ export async function sendConfirmation(deps: MailerDeps, subscriberId: string): 
   try {
     const sent = await deps.transport.send(
       {
+        ref: { kind: 'confirmation', subscriberId: subscriber.id },
         to: subscriber.email,
         ...mail,
         messageId: `<${subscriber.id}.${Date.now()}.confirm@${senderDomain(deps.config)}>`,

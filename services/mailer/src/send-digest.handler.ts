@@ -53,6 +53,7 @@ export async function sendDigest(
   try {
     const sent = await deps.transport.send(
       {
+        ref: { kind: 'digest', deliveryId: delivery.id },
         to: subscriber.email,
         ...mail,
         messageId: digestMessageId(deps.config, delivery.id),

@@ -26,6 +26,7 @@ export async function sendWelcome(deps: MailerDeps, subscriberId: string): Promi
   );
   const sent = await deps.transport.send(
     {
+      ref: { kind: 'welcome', subscriberId: subscriber.id },
       to: subscriber.email,
       ...mail,
       messageId: `<${subscriber.id}.${Date.now()}.welcome@${senderDomain(deps.config)}>`,
