@@ -21,16 +21,17 @@ const compose = parse(readFileSync(`${root}docker-compose.yml`, 'utf8'), { merge
 const dockerfile = readFileSync(`${root}infra/Dockerfile`, 'utf8');
 
 describe('docker-compose.yml and the Dockerfile', () => {
-  it('has the backing services and the three app services from one image', () => {
+  it('has the backing services and the app services from one image', () => {
     expect(Object.keys(compose.services).sort()).toEqual([
       'api',
+      'bounces',
       'mailer',
       'mailpit',
       'postgres',
       'redis',
       'worker',
     ]);
-    for (const name of ['api', 'worker', 'mailer']) {
+    for (const name of ['api', 'worker', 'mailer', 'bounces']) {
       const service = compose.services[name]!;
       expect(service.image).toBe('paperboy:latest');
       expect(service.build?.dockerfile).toBe('infra/Dockerfile');
@@ -39,7 +40,7 @@ describe('docker-compose.yml and the Dockerfile', () => {
   });
 
   it('runs commands that exist in the image', () => {
-    for (const name of ['api', 'worker', 'mailer']) {
+    for (const name of ['api', 'worker', 'mailer', 'bounces']) {
       const command = compose.services[name]!.command!;
       expect(command.slice(0, 3)).toEqual(['node', '--import', 'tsx']);
       expect(existsSync(`${root}${command[3]}`)).toBe(true);
@@ -61,7 +62,7 @@ describe('docker-compose.yml and the Dockerfile', () => {
   });
 
   it('passes only variables paperboy knows, and no port for scaled services', () => {
-    for (const name of ['api', 'worker', 'mailer']) {
+    for (const name of ['api', 'worker', 'mailer', 'bounces']) {
       for (const variable of Object.keys(compose.services[name]!.environment ?? {})) {
         expect(configVariables).toContain(variable);
       }
