@@ -11,6 +11,7 @@ import { frameworkErrors, installErrorHandling } from './errors.ts';
 import { requestSerializer } from './log-redaction.ts';
 import { instrumentRequests } from './metrics.ts';
 import { adminRoutes } from './routes/admin.route.ts';
+import { adminBounceRoutes } from './routes/admin-bounces.route.ts';
 import { adminPreviewRoutes } from './routes/admin-preview.route.ts';
 import { digestsRoutes } from './routes/digests.route.ts';
 import { healthRoutes } from './routes/health.route.ts';
@@ -19,6 +20,7 @@ import { meRoutes } from './routes/me.route.ts';
 import { papersRoutes } from './routes/papers.route.ts';
 import { subscriptionsRoutes } from './routes/subscriptions.route.ts';
 import { tokenLinkRoutes } from './routes/token-links.route.ts';
+import { webhookRoutes } from './routes/webhooks.route.ts';
 import { registerCors } from './security/cors.ts';
 import { registerRateLimits } from './security/rate-limit.ts';
 import { installValidation } from './validation.ts';
@@ -74,6 +76,8 @@ export async function buildApp(deps: ApiDeps, logger: Logger): Promise<App> {
   meRoutes(app, deps);
   adminRoutes(app, deps);
   adminPreviewRoutes(app, deps);
+  adminBounceRoutes(app, deps);
+  webhookRoutes(app, deps);
   await registerApiDocsUi(app);
   return app;
 }
