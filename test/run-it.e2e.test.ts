@@ -32,6 +32,8 @@ describe('running paperboy as a new user would', () => {
       PORT: '0',
       WORKER_METRICS_PORT: '0',
       MAILER_METRICS_PORT: '0',
+      BOUNCE_SMTP_PORT: '0',
+      BOUNCES_METRICS_PORT: '0',
       LOG_LEVEL: 'info',
       SMTP_URL: '',
     };
