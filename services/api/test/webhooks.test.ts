@@ -237,7 +237,7 @@ describe('POST /v1/webhooks/bounces/ses (Amazon SES through SNS)', () => {
     });
   });
 
-  it('answers 401 and changes nothing for a tampered message, a foreign topic or a certificate not on Amazon', async () => {
+  it('answers 401 and changes nothing for a tampered or replayed message, a foreign topic or a certificate not on Amazon', async () => {
     await delivered('ses-forged@example.org');
     const ses = {
       notificationType: 'Complaint',
@@ -254,6 +254,8 @@ describe('POST /v1/webhooks/bounces/ses (Amazon SES through SNS)', () => {
       notification(ses, { SigningCertURL: 'http://sns.eu-west-1.amazonaws.com/cert.pem' }),
       notification(ses, { SigningCertURL: 'https://sns.eu-west-1.amazonaws.com.attacker.example/cert.pem' }),
       { ...good, Signature: Buffer.from('nope').toString('base64') },
+      // Correctly signed, but a day old: a replay.
+      notification(ses, { Timestamp: new Date(Date.now() - 24 * 3600 * 1000).toISOString() }),
     ];
     for (const attempt of attempts) {
       const response = await postSns(attempt);

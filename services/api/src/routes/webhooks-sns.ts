@@ -17,6 +17,8 @@ export interface SnsEnvelope {
   Token?: string;
 }
 
+const MAX_AGE_MS = 60 * 60 * 1000;
+
 // Amazon's own documented rule: certificates and subscription URLs live on sns.<region>.amazonaws.com.
 const SNS_HOST = /^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
 
@@ -57,10 +59,13 @@ export function createSnsVerifier(fetchText: SnsFetch, capacity = 20) {
     return cert;
   }
   /** True only for a message whose signature checks out against a certificate SNS serves. */
-  return async function verify(message: SnsEnvelope): Promise<boolean> {
+  return async function verify(message: SnsEnvelope, now = new Date()): Promise<boolean> {
     const algorithm = { '1': 'RSA-SHA1', '2': 'RSA-SHA256' }[message.SignatureVersion];
     const certUrl = snsUrl(message.SigningCertURL, '.pem');
     if (!algorithm || !certUrl) return false;
+    // SNS gives up on a message within an hour; an older one is a replay (a soft bounce counted again).
+    const sentAt = Date.parse(message.Timestamp);
+    if (Number.isNaN(sentAt) || Math.abs(now.getTime() - sentAt) > MAX_AGE_MS) return false;
     try {
       const cert = await certificate(certUrl);
       const verifier = createVerify(algorithm);
