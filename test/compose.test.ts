@@ -32,12 +32,13 @@ const ciText = read('infra/compose.ci.yml');
 const ci = parse(withDefaults(ciText), { merge: true }) as ComposeFile;
 const dockerfile = read('infra/Dockerfile');
 const envExample = read('.env.example');
-const APP = ['api', 'worker', 'mailer'];
+const APP = ['api', 'worker', 'mailer', 'bounces'];
 
 describe('docker-compose.yml', () => {
   it('has the backing services and the three app services from one image', () => {
     expect(Object.keys(compose.services).sort()).toEqual([
       'api',
+      'bounces',
       'mailer',
       'mailpit',
       'postgres',
@@ -76,9 +77,22 @@ describe('docker-compose.yml', () => {
       const variables = Object.keys(compose.services[name]!.environment ?? {});
       for (const variable of variables) expect(configVariables).toContain(variable);
       const perService = {
-        api: ['WORKER_METRICS_PORT', 'MAILER_METRICS_PORT'],
-        worker: ['PORT', 'MAILER_METRICS_PORT'],
-        mailer: ['PORT', 'WORKER_METRICS_PORT'],
+        api: ['WORKER_METRICS_PORT', 'MAILER_METRICS_PORT', 'BOUNCE_SMTP_PORT', 'BOUNCES_METRICS_PORT'],
+        worker: [
+          'PORT',
+          'API_METRICS_PORT',
+          'MAILER_METRICS_PORT',
+          'BOUNCE_SMTP_PORT',
+          'BOUNCES_METRICS_PORT',
+        ],
+        mailer: [
+          'PORT',
+          'API_METRICS_PORT',
+          'WORKER_METRICS_PORT',
+          'BOUNCE_SMTP_PORT',
+          'BOUNCES_METRICS_PORT',
+        ],
+        bounces: ['PORT', 'API_METRICS_PORT', 'WORKER_METRICS_PORT', 'MAILER_METRICS_PORT'],
       }[name]!;
       for (const variable of configVariables.filter((v) => !perService.includes(v))) {
         expect(variables, `${name} lacks ${variable}`).toContain(variable);

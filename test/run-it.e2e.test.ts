@@ -33,6 +33,8 @@ describe('running paperboy as a new user would', () => {
       API_METRICS_PORT: '0',
       WORKER_METRICS_PORT: '0',
       MAILER_METRICS_PORT: '0',
+      BOUNCE_SMTP_PORT: '0',
+      BOUNCES_METRICS_PORT: '0',
       LOG_LEVEL: 'info',
       SMTP_URL: '',
     };

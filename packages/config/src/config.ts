@@ -12,6 +12,7 @@ import {
   text,
   url,
 } from './env-parsers.ts';
+import { dkimSelector, hostName, pem, resolveMailAuth, topicArns } from './mail-auth.ts';
 
 // Used only outside production so `npm start` works on a fresh machine; production refuses it.
 const DEV_TOKEN_SECRET = 'paperboy-development-secret-do-not-use-in-production';
@@ -93,6 +94,25 @@ export interface Config {
   smtpTimeoutSeconds: number;
   /** How often every worker checks that its job schedulers (plan, ingest) still exist in Redis. */
   schedulerCheckSeconds: number;
+  // --- Mail authentication, bounces and complaints (see mail-auth.ts) ---
+  /** DKIM signing domain (d=); null with selector and key = mail is not signed. */
+  dkimDomain: string | null;
+  dkimSelector: string | null;
+  /** The PEM private key: DKIM_PRIVATE_KEY, or the contents of DKIM_PRIVATE_KEY_FILE read at start. */
+  dkimPrivateKey: string | null;
+  dkimPrivateKeyFile: string | null;
+  /** Domain of the VERP envelope senders `bounces+<token>@…`; defaults to MAIL_FROM's domain. */
+  bounceDomain: string;
+  /** Where the bounces service takes DSNs and ARF reports by SMTP. */
+  bounceSmtpPort: number;
+  bouncesMetricsPort: number;
+  /** HMAC-SHA256 key of POST /v1/webhooks/bounces; null = that route answers 401. */
+  bounceWebhookSecret: string | null;
+  /** Basic-auth credentials Postmark's webhook URL carries; null = the Postmark route answers 401. */
+  postmarkWebhookUser: string | null;
+  postmarkWebhookPassword: string | null;
+  /** SNS topics whose SES notifications are accepted; empty = the SES route answers 401. */
+  sesSnsTopicArns: string[];
 }
 
 type Spec = { [K in keyof Config]: { env: string; parse: (raw: string) => Config[K]; default?: string } };
@@ -181,6 +201,18 @@ const spec: Spec = {
   sendRatePerSecond: { env: 'SEND_RATE_PER_SECOND', parse: integer(1, 100_000) },
   smtpTimeoutSeconds: { env: 'SMTP_TIMEOUT_SECONDS', parse: integer(1, 600), default: '30' },
   schedulerCheckSeconds: { env: 'SCHEDULER_CHECK_SECONDS', parse: integer(1, 3600), default: '30' },
+  dkimDomain: { env: 'DKIM_DOMAIN', parse: hostName },
+  dkimSelector: { env: 'DKIM_SELECTOR', parse: dkimSelector },
+  dkimPrivateKey: { env: 'DKIM_PRIVATE_KEY', parse: pem },
+  dkimPrivateKeyFile: { env: 'DKIM_PRIVATE_KEY_FILE', parse: text },
+  // No default: resolved from MAIL_FROM in loadConfig.
+  bounceDomain: { env: 'BOUNCE_DOMAIN', parse: hostName },
+  bounceSmtpPort: { env: 'BOUNCE_SMTP_PORT', parse: integer(0, 65535), default: '2525' },
+  bouncesMetricsPort: { env: 'BOUNCES_METRICS_PORT', parse: integer(0, 65535), default: '9103' },
+  bounceWebhookSecret: { env: 'BOUNCE_WEBHOOK_SECRET', parse: secret(32) },
+  postmarkWebhookUser: { env: 'POSTMARK_WEBHOOK_USER', parse: text },
+  postmarkWebhookPassword: { env: 'POSTMARK_WEBHOOK_PASSWORD', parse: secret(16) },
+  sesSnsTopicArns: { env: 'SES_SNS_TOPIC_ARNS', parse: topicArns, default: '' },
 };
 
 export class ConfigError extends Error {
@@ -218,6 +250,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   if (config.ingestEnabled === null) config.ingestEnabled = config.nodeEnv === 'production';
   // Follows the queue prefix, so whatever isolates one deployment's (or one test's) jobs isolates its limits too.
   config.rateLimitPrefix ??= `${config.queuePrefix}rate:`;
+  resolveMailAuth(config as Config & { bounceDomain: string | null }, problems);
+  if ((config.postmarkWebhookUser === null) !== (config.postmarkWebhookPassword === null))
+    problems.push('POSTMARK_WEBHOOK_USER and POSTMARK_WEBHOOK_PASSWORD go together; set both or neither');
   if (config.nodeEnv === 'production' && config.tokenSecret === DEV_TOKEN_SECRET) {
     problems.push('TOKEN_SECRET must not be the development default in production');
   }

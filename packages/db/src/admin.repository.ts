@@ -11,7 +11,7 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-interface Cursor {
+export interface Cursor {
   createdAt: string;
   key: string;
 }
@@ -25,6 +25,7 @@ const ISO_INSTANT = /^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 export const CURSOR_KEYS = {
   subscribers: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
   suppressions: /^[0-9a-f]{64}$/,
+  bounces: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
 } as const;
 
 // JS rolls 31 February over to March; Postgres refuses it. Only a date that round-trips is real.
@@ -52,9 +53,15 @@ export function decodeCursor(raw: string, list: keyof typeof CURSOR_KEYS): Curso
 }
 
 // Microseconds, as Postgres keeps them: a millisecond cursor would skip rows made in the same millisecond.
+export const cursorAt = (column: string) =>
+  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"`;
 const CURSOR_AT = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"`;
 
-function pageOf<T>(rows: (T & { cursorAt: string })[], limit: number, key: (row: T) => string): Page<T> {
+export function pageOf<T>(
+  rows: (T & { cursorAt: string })[],
+  limit: number,
+  key: (row: T) => string,
+): Page<T> {
   const items = rows.slice(0, limit).map(({ cursorAt: _cursorAt, ...item }) => item as T);
   const last = rows[limit - 1];
   return {

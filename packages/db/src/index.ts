@@ -1,4 +1,5 @@
 export * from './admin.repository.ts';
+export * from './bounces.repository.ts';
 export * from './deliveries.repository.ts';
 export * from './delivery-claims.repository.ts';
 export * from './delivery-recovery.repository.ts';

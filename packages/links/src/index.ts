@@ -9,3 +9,12 @@ export {
   personalUrl,
 } from './links.ts';
 export { signToken, type TokenCheck, type TokenClaims, type TokenPurpose, verifyToken } from './tokens.ts';
+export {
+  findMailRefs,
+  type MailKind,
+  type MailRef,
+  mailRefFromAddress,
+  signMailRef,
+  verifyMailRef,
+  verpAddress,
+} from './verp.ts';

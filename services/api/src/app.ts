@@ -12,6 +12,7 @@ import { frameworkErrors, installErrorHandling } from './errors.ts';
 import { requestSerializer } from './log-redaction.ts';
 import { instrumentRequests } from './metrics.ts';
 import { adminRoutes } from './routes/admin.route.ts';
+import { adminBounceRoutes } from './routes/admin-bounces.route.ts';
 import { adminDeliveriesRoutes } from './routes/admin-deliveries.route.ts';
 import { adminPreviewRoutes } from './routes/admin-preview.route.ts';
 import { digestsRoutes } from './routes/digests.route.ts';
@@ -21,6 +22,7 @@ import { meRoutes } from './routes/me.route.ts';
 import { papersRoutes } from './routes/papers.route.ts';
 import { subscriptionsRoutes } from './routes/subscriptions.route.ts';
 import { tokenLinkRoutes } from './routes/token-links.route.ts';
+import { webhookRoutes } from './routes/webhooks.route.ts';
 import { yourDataRoutes } from './routes/your-data.route.ts';
 import { registerCors } from './security/cors.ts';
 import { registerRateLimits } from './security/rate-limit.ts';
@@ -81,6 +83,8 @@ export async function buildApp(deps: ApiDeps, logger: Logger): Promise<App> {
   adminRoutes(app, deps);
   adminPreviewRoutes(app, deps);
   adminDeliveriesRoutes(app, deps);
+  adminBounceRoutes(app, deps);
+  webhookRoutes(app, deps);
   await registerApiDocsUi(app);
   return app;
 }

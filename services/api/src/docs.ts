@@ -24,6 +24,18 @@ export async function registerApiDocs(app: App): Promise<void> {
             scheme: 'bearer',
             description: 'The ADMIN_TOKEN the api was started with',
           },
+          webhookSignature: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-Paperboy-Signature',
+            description: 'sha256=HEX: HMAC-SHA256 of the raw request body under BOUNCE_WEBHOOK_SECRET',
+          },
+          postmarkBasic: {
+            type: 'http',
+            scheme: 'basic',
+            description:
+              'POSTMARK_WEBHOOK_USER and POSTMARK_WEBHOOK_PASSWORD, put in the webhook URL set in Postmark',
+          },
         },
       },
     },

@@ -10,11 +10,12 @@ import { createApiMetrics } from './metrics.ts';
 export async function startApi(
   config: Readonly<Config>,
   logger: Logger = createLogger('api', config.logLevel),
+  options: Pick<ApiDeps, 'snsFetch'> = {},
 ) {
   const pool = await openMigratedPool(config.databaseUrl);
   const redis = createRedisConnection(config.redisUrl);
   const queues = createQueues(redis, config);
-  const deps: ApiDeps = { config, pool, redis, queues, metrics: createApiMetrics(queues) };
+  const deps: ApiDeps = { config, pool, redis, queues, metrics: createApiMetrics(queues), ...options };
   const app = await buildApp(deps, logger);
   const address = await app.listen({ host: config.host, port: config.port });
   // Metrics (queue depths read from Redis on every scrape) stay off the public port, on an ops

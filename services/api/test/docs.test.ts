@@ -45,6 +45,10 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
   },
   '/v1/admin/suppressions/{emailHash}': { delete: ['204', '400', '401', '404', '429'] },
   '/v1/admin/suppressions/{emailHash}/history': { get: ['200', '400', '401', '429'] },
+  '/v1/admin/bounces': { get: ['200', '400', '401', '429'] },
+  '/v1/webhooks/bounces': { post: ['200', '400', '401', '413', '415', '429'] },
+  '/v1/webhooks/bounces/ses': { post: ['200', '400', '401', '413', '415', '429', '502'] },
+  '/v1/webhooks/bounces/postmark': { post: ['200', '400', '401', '413', '415', '429'] },
 };
 
 describe('OpenAPI', () => {

@@ -9,6 +9,9 @@ const USAGE = `usage: paperboy <command>
                              fetch papers now (hf: that UTC day, default yesterday; arxiv: newest)
   papers runs [--limit N]    the latest ingest runs and what they stored, newest first
   digest run-now [--no-wait] plan everyone's digest now, whatever their send hour (still one a day)
+  dkim keygen [--selector S] [--domain D] [--out FILE|-]
+                             make an RSA 2048 DKIM key (FILE mode 0600, default dkim-S.pem) and
+                             print the DNS TXT record to publish
 
 Configuration comes from environment variables; see the README.`;
 
@@ -20,6 +23,9 @@ const { positionals, values } = parseArgs({
     source: { type: 'string' },
     date: { type: 'string' },
     limit: { type: 'string' },
+    selector: { type: 'string' },
+    domain: { type: 'string' },
+    out: { type: 'string' },
   },
 });
 const command = positionals.join(' ');
@@ -45,6 +51,13 @@ async function run(): Promise<number> {
     return (await import('./commands/papers-runs.ts')).papersRuns({ limit: values.limit });
   if (command === 'digest run-now') {
     return (await import('./commands/digest-run-now.ts')).digestRunNow({ wait: !values['no-wait'] });
+  }
+  if (command === 'dkim keygen') {
+    return (await import('./commands/dkim-keygen.ts')).dkimKeygen({
+      selector: values.selector,
+      domain: values.domain,
+      out: values.out,
+    });
   }
   process.stderr.write(`paperboy: unknown command "${command}"\n\n${USAGE}\n`);
   return 2;

@@ -19,8 +19,8 @@ import type { MailTransport } from './transport.ts';
 
 export function createTransport(config: Readonly<Config>): MailTransport {
   return config.smtpUrl
-    ? createSmtpTransport(config.smtpUrl, config.smtpPoolSize, config.smtpTimeoutSeconds)
-    : createOutboxTransport(config.outboxDir);
+    ? createSmtpTransport({ ...config, smtpUrl: config.smtpUrl })
+    : createOutboxTransport(config.outboxDir, config);
 }
 
 // BullMQ only checks a manual rate limit (a 421's back-off) on queues whose workers have a limiter,

@@ -1,23 +1,34 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
+import { dkimOptions, envelopeSender, type MailAuthConfig } from './mail-identity.ts';
 import { type MailTransport, nodemailerMessage, type OutgoingMail, type SentMail } from './transport.ts';
 
 /**
  * With no SMTP server configured, each message is written as an .eml file (openable in any mail
- * client) so paperboy can be tried on a laptop with nothing but Postgres and Redis.
+ * client) so paperboy can be tried on a laptop with nothing but Postgres and Redis. The file is
+ * signed like a sent message and starts with the Return-Path a receiving server would add.
  */
-export function createOutboxTransport(outboxDir: string): MailTransport {
-  const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+export function createOutboxTransport(outboxDir: string, settings: MailAuthConfig): MailTransport {
+  const transporter = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    newline: 'unix',
+    dkim: dkimOptions(settings),
+  });
   return {
     // Writing a file: a minute is far beyond any real write, and keeps the lease honest.
     worstCaseSendMs: 60_000,
     async send(mail: OutgoingMail, from: string): Promise<SentMail> {
-      const info = await transporter.sendMail(nodemailerMessage(mail, from));
+      const returnPath = envelopeSender(settings, mail.ref);
+      const info = await transporter.sendMail(nodemailerMessage(mail, from, returnPath));
       await mkdir(outboxDir, { recursive: true });
       const safeId = mail.messageId.replace(/[^a-zA-Z0-9.-]/g, '_');
       const file = path.resolve(outboxDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${safeId}.eml`);
-      await writeFile(file, info.message as Buffer);
+      await writeFile(
+        file,
+        Buffer.concat([Buffer.from(`Return-Path: <${returnPath}>\n`), info.message as Buffer]),
+      );
       return { messageId: info.messageId, destination: file };
     },
     async verify() {

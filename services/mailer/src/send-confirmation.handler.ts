@@ -39,6 +39,7 @@ export async function sendConfirmation(deps: MailerDeps, subscriberId: string): 
     const sent = await sendClassified(
       deps.transport,
       {
+        ref: { kind: 'confirmation', subscriberId: subscriber.id },
         to: subscriber.email,
         ...mail,
         messageId: `<${subscriber.id}.${deps.clock.now().getTime()}.confirm@${senderDomain(deps.config)}>`,

@@ -26,6 +26,7 @@ export async function sendDataLink(deps: MailerDeps, subscriberId: string): Prom
   );
   const sent = await deps.transport.send(
     {
+      ref: { kind: 'notice', subscriberId: subscriber.id },
       to: subscriber.email,
       ...mail,
       messageId: `<${subscriber.id}.${Date.now()}.data-link@${senderDomain(deps.config)}>`,

@@ -75,6 +75,7 @@ export async function sendDigest(deps: MailerDeps, deliveryId: string): Promise<
   const links = { publicBaseUrl: deps.config.publicBaseUrl, tokenSecret: deps.config.tokenSecret };
   const unsubscribeUrl = personalUrl(links, 'unsubscribe', subscriber);
   const mail = {
+    ref: { kind: 'digest', deliveryId: delivery.id } as const,
     to: subscriber.email,
     ...personalise(edition, {
       unsubscribeUrl,

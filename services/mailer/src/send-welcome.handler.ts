@@ -31,6 +31,7 @@ export async function sendWelcome(deps: MailerDeps, subscriberId: string): Promi
   const sent = await sendClassified(
     deps.transport,
     {
+      ref: { kind: 'welcome', subscriberId: subscriber.id },
       to: subscriber.email,
       ...mail,
       messageId: `<${subscriber.id}.${deps.clock.now().getTime()}.welcome@${senderDomain(deps.config)}>`,

@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer';
+import { dkimOptions, envelopeSender, type MailAuthConfig } from './mail-identity.ts';
 import { type MailTransport, nodemailerMessage, type OutgoingMail, type SentMail } from './transport.ts';
 
 /**
@@ -16,18 +17,21 @@ export function worstCaseSendMs(timeoutSeconds: number): number {
   return (2 + ROUND_TRIPS_PER_MESSAGE) * timeoutSeconds * 1000;
 }
 
+export interface SmtpSettings extends MailAuthConfig {
+  smtpUrl: string;
+  smtpPoolSize: number;
+  smtpTimeoutSeconds: number;
+}
+
 /**
  * Pooled SMTP: connections are reused across messages, which is most of the cost of a send.
  * Every timeout is explicit (nodemailer's own defaults allow a socket to sit silent for ten
- * minutes), so the send lease can be longer than any send.
+ * minutes), so the send lease can be longer than any send. Every message is DKIM-signed (when
+ * configured) and sent with its VERP envelope sender.
  */
-export function createSmtpTransport(
-  smtpUrl: string,
-  poolSize: number,
-  timeoutSeconds: number,
-): MailTransport {
-  const url = new URL(smtpUrl);
-  const timeoutMs = timeoutSeconds * 1000;
+export function createSmtpTransport(settings: SmtpSettings): MailTransport {
+  const url = new URL(settings.smtpUrl);
+  const timeoutMs = settings.smtpTimeoutSeconds * 1000;
   const transporter = nodemailer.createTransport({
     host: url.hostname,
     port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 587)),
@@ -36,17 +40,20 @@ export function createSmtpTransport(
       ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
       : undefined,
     pool: true,
-    maxConnections: poolSize,
+    maxConnections: settings.smtpPoolSize,
     maxMessages: 1000,
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,
     dnsTimeout: timeoutMs,
+    dkim: dkimOptions(settings),
   });
   return {
-    worstCaseSendMs: worstCaseSendMs(timeoutSeconds),
+    worstCaseSendMs: worstCaseSendMs(settings.smtpTimeoutSeconds),
     async send(mail: OutgoingMail, from: string): Promise<SentMail> {
-      const info = await transporter.sendMail(nodemailerMessage(mail, from));
+      const info = await transporter.sendMail(
+        nodemailerMessage(mail, from, envelopeSender(settings, mail.ref)),
+      );
       return { messageId: info.messageId, destination: `${url.host}: ${info.response}` };
     },
     async verify() {

@@ -1,5 +1,9 @@
+import type { MailRef } from '@paperboy/links';
+
 /** A message ready to go: rendered, personalised, with every header it needs. */
 export interface OutgoingMail {
+  /** What this message is (a digest delivery, a confirmation…): its envelope sender names it, signed. */
+  ref: MailRef;
   to: string;
   subject: string;
   html: string;
@@ -29,10 +33,14 @@ export interface MailTransport {
   close(): void;
 }
 
-/** The nodemailer message for an outgoing mail; both transports build exactly this. */
-export function nodemailerMessage(mail: OutgoingMail, from: string) {
+/**
+ * The nodemailer message for an outgoing mail; both transports build exactly this. The envelope
+ * sender is the message's VERP address, so bounces come back to the bounces service naming it.
+ */
+export function nodemailerMessage(mail: OutgoingMail, from: string, envelopeFrom: string) {
   return {
     from,
+    envelope: { from: envelopeFrom, to: mail.to },
     to: mail.to,
     subject: mail.subject,
     html: mail.html,

@@ -3,6 +3,7 @@ import type { Pool, Subscriber, SubscriberStatus } from '@paperboy/db';
 import { findSubscriber } from '@paperboy/db';
 import { signToken, type TokenPurpose } from '@paperboy/links';
 import { createTestQueuePrefix, createTestSchema, TEST_REDIS_URL } from '@paperboy/testing';
+import type { ApiDeps } from '../../src/deps.ts';
 import type { App } from '../../src/index.ts';
 import { startApi } from '../../src/index.ts';
 
@@ -36,7 +37,11 @@ interface SeedFields {
 }
 
 /** The api alone (no worker, no mailer) on its own schema, queue prefix and rate-limit keys. */
-export async function startTestApi(label: string, env: Record<string, string> = {}): Promise<TestApi> {
+export async function startTestApi(
+  label: string,
+  env: Record<string, string> = {},
+  options: Pick<ApiDeps, 'snsFetch'> = {},
+): Promise<TestApi> {
   const schema = await createTestSchema(label);
   const prefix = createTestQueuePrefix(label);
   const config = loadConfig({
@@ -52,7 +57,7 @@ export async function startTestApi(label: string, env: Record<string, string> = 
     ADMIN_TOKEN,
     ...env,
   });
-  const api = await startApi(config);
+  const api = await startApi(config, undefined, options);
   const pool = api.deps.pool;
   return {
     config,

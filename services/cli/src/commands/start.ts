@@ -2,14 +2,14 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { checkServices, configOrExit, openStore } from './context.ts';
 
-const SERVICES = ['api', 'worker', 'mailer'] as const;
+const SERVICES = ['api', 'worker', 'mailer', 'bounces'] as const;
 
 function serviceEntry(service: (typeof SERVICES)[number]): string {
   return fileURLToPath(new URL(`../../../${service}/src/main.ts`, import.meta.url));
 }
 
 /**
- * Runs the three services as child processes, the same entry points compose runs one per
+ * Runs the services as child processes, the same entry points compose runs one per
  * container. Signals are passed on; a service that dies is restarted with backoff.
  */
 export async function startAll(): Promise<number> {
