@@ -1,10 +1,12 @@
 export * from './admin.repository.ts';
 export * from './deliveries.repository.ts';
 export * from './editions.repository.ts';
+export * from './feeds.repository.ts';
 export * from './ingest-runs.repository.ts';
 export { type MigrationResult, migrate, openMigratedPool } from './migrate.ts';
 export { type ImportSummary, importPapersJsonl } from './paper-import.ts';
 export * from './paper-listing.repository.ts';
+export * from './paper-page.repository.ts';
 export * from './paper-selection.repository.ts';
 export * from './papers.repository.ts';
 export {

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** What a link may do. A token signed for one purpose never works for another. */
-export type TokenPurpose = 'confirm' | 'manage' | 'unsubscribe';
+export type TokenPurpose = 'confirm' | 'manage' | 'unsubscribe' | 'feed';
 
 export interface TokenClaims {
   purpose: TokenPurpose;
@@ -16,7 +16,7 @@ export type TokenCheck =
   | { ok: true; claims: TokenClaims }
   | { ok: false; reason: 'malformed' | 'forged' | 'expired' | 'wrong-purpose' };
 
-const PURPOSES: readonly TokenPurpose[] = ['confirm', 'manage', 'unsubscribe'];
+const PURPOSES: readonly TokenPurpose[] = ['confirm', 'manage', 'unsubscribe', 'feed'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function mac(secret: string, payload: string): Buffer {

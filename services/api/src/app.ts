@@ -21,6 +21,7 @@ import { subscriptionsRoutes } from './routes/subscriptions.route.ts';
 import { tokenLinkRoutes } from './routes/token-links.route.ts';
 import { registerCors } from './security/cors.ts';
 import { registerRateLimits } from './security/rate-limit.ts';
+import { createSignup } from './signup.ts';
 import { installValidation } from './validation.ts';
 
 /** The app as routes see it: TypeBox schemas give request and reply their types. */
@@ -66,7 +67,8 @@ export async function buildApp(deps: ApiDeps, logger: Logger): Promise<App> {
   await registerApiDocs(app);
 
   healthRoutes(app, deps);
-  subscriptionsRoutes(app, deps);
+  const signup = createSignup(app, deps);
+  subscriptionsRoutes(app, signup);
   tokenLinkRoutes(app, deps);
   digestsRoutes(app, deps);
   papersRoutes(app, deps);
