@@ -1,6 +1,6 @@
 export { shortenAuthors, shortenName } from './authors.ts';
 export { editionKey } from './edition-key.ts';
-export { httpsUrl, type LabelledLink, knownLinks, paperLinkRow, paperPageUrl, titleUrl } from './links.ts';
+export { httpsUrl, knownLinks, type LabelledLink, paperLinkRow, paperPageUrl, titleUrl } from './links.ts';
 export {
   MANAGE_URL_PLACEHOLDER,
   PERSONAL_LINK_PLACEHOLDERS,

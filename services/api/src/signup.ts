@@ -39,6 +39,8 @@ export function checkSignup(fields: SignupFields): CheckedSignup {
   if (!checked.ok) problems.push(...checked.problems);
   if (cadence === 'weekly' && weekday === undefined)
     problems.push({ field: 'weekday', message: 'is required for a weekly digest (1 = Monday … 7 = Sunday)' });
+  else if (weekday !== undefined && (!Number.isInteger(weekday) || weekday < 1 || weekday > 7))
+    problems.push({ field: 'weekday', message: 'must be a whole number from 1 (Monday) to 7 (Sunday)' });
   if (!email || !checked.ok || problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
