@@ -8,6 +8,7 @@ export interface FeedPaper {
   title: string;
   authors: string[];
   abstract: string;
+  aiSummary: string | null;
   links: PaperLinks;
   upvotes: number | null;
   comments: number | null;
@@ -31,7 +32,7 @@ const DAY_END = `((${PAPER_DAY} + 1)::timestamp AT TIME ZONE 'UTC')`;
 
 const DAILY_TOP_SQL = `
 WITH recent AS (
-  SELECT p.id, p.title, p.authors, p.abstract, p.links, p.upvotes, p.comments, p.updated_at,
+  SELECT p.id, p.title, p.authors, p.abstract, p.ai_summary, p.links, p.upvotes, p.comments, p.updated_at,
     ${PAPER_DAY} AS day,
     row_number() OVER (PARTITION BY ${PAPER_DAY}
       ORDER BY ${trendingOrder(trendingScoreSql(DAY_END), 'p.upvotes', 'p.id')}) AS rank
@@ -39,7 +40,8 @@ WITH recent AS (
   WHERE NOT p.withdrawn AND ${PAPER_DAY} > ($1::timestamptz AT TIME ZONE 'UTC')::date - $2::int
     AND ${PAPER_DAY} <= ($1::timestamptz AT TIME ZONE 'UTC')::date
 )
-SELECT id, title, authors, abstract, links, upvotes, comments, updated_at AS "updatedAt", day, rank::int AS rank
+SELECT id, title, authors, abstract, ai_summary AS "aiSummary", links, upvotes, comments,
+  updated_at AS "updatedAt", day, rank::int AS rank
 FROM recent WHERE rank <= $3
 ORDER BY day DESC, rank`;
 
@@ -105,7 +107,7 @@ SELECT d.id AS "deliveryId", d.edition_id AS "editionId", e.subject, d.local_dat
   d.sent_at AS "sentAt",
   coalesce((
     SELECT json_agg(json_build_object('id', p.id, 'title', p.title, 'authors', p.authors,
-      'abstract', p.abstract, 'links', p.links, 'upvotes', p.upvotes, 'comments', p.comments)
+      'abstract', p.abstract, 'aiSummary', p.ai_summary, 'links', p.links, 'upvotes', p.upvotes, 'comments', p.comments)
       ORDER BY dp.position)
     FROM delivery_papers dp JOIN papers p ON p.id = dp.paper_id
     WHERE dp.delivery_id = d.id

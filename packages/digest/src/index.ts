@@ -12,5 +12,6 @@ export { type ConfirmationInput, renderConfirmation } from './render-confirmatio
 export { renderEdition } from './render-edition.ts';
 export { renderWelcome, type WelcomeInput } from './render-welcome.ts';
 export { digestSubject } from './subject.ts';
+export { paperSummary } from './summary.ts';
 export { mjmlCompileCount, templateSource, templateVersion } from './template-cache.ts';
 export type { Branding, DigestPaper, EditionInput, PersonalLinks, RenderedMail } from './types.ts';

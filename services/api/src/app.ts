@@ -13,6 +13,7 @@ import { instrumentRequests } from './metrics.ts';
 import { adminRoutes } from './routes/admin.route.ts';
 import { adminPreviewRoutes } from './routes/admin-preview.route.ts';
 import { digestsRoutes } from './routes/digests.route.ts';
+import { feedsRoutes } from './routes/feeds.route.ts';
 import { frontDoorRoutes } from './routes/front-door.route.ts';
 import { healthRoutes } from './routes/health.route.ts';
 import { manageRoutes } from './routes/manage.route.ts';
@@ -76,6 +77,7 @@ export async function buildApp(deps: ApiDeps, logger: Logger): Promise<App> {
   digestsRoutes(app, deps);
   papersRoutes(app, deps);
   paperPageRoutes(app, deps);
+  feedsRoutes(app, deps);
   manageRoutes(app, deps);
   meRoutes(app, deps);
   adminRoutes(app, deps);
