@@ -52,6 +52,8 @@ legend { font-weight: 600; padding: 0; margin-bottom: .35rem; }
 .row { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 0 1rem; }
 @media (max-width: 26rem) { .row { grid-template-columns: minmax(0, 1fr); } }
 button { width: 100%; font-size: 1.05rem; }
+input, select { min-height: 2.8rem; }
+.papers.card { padding: 1.25rem; }
 .errors { border: 2px solid var(--accent); border-radius: 8px; padding: .5rem 1rem; margin: 0 0 1rem; }
 .errors h3 { margin: .4rem 0; font-size: 1rem; }
 .errors ul { margin: 0 0 .4rem; padding-left: 1.2rem; }
