@@ -190,3 +190,32 @@ describe('the API sign-up knows cadence too', () => {
     expect(rows).toEqual([{ cadence: 'daily', weekday: null }]);
   });
 });
+
+describe('paperboy’s own paper page', () => {
+  it('shows title, authors, abstract, source and the links that lead elsewhere', async () => {
+    const response = await api.app.inject({ url: '/papers/2511.00001' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['cache-control']).toBe('public, max-age=3600');
+    const page = response.body;
+    expect(page).toContain('<h1>Diffusion Transformers at Scale</h1>');
+    expect(page).toContain('Ada Lovelace, Alan Turing, Grace Hopper, Edsger Dijkstra, Barbara Liskov');
+    expect(page).toContain('From Hugging Face daily papers');
+    expect(page).toContain('120 upvotes · 7 comments');
+    expect(page).toContain('<h2>Abstract</h2>');
+    expect(page).toContain('href="https://arxiv.org/pdf/2511.00001"');
+  });
+
+  it('serves old-style arXiv ids sent with an encoded slash, and says plainly when a paper is unknown', async () => {
+    await upsertPapers(api.pool, [storePaper({ id: 'hep-th/9901001', title: 'An Old Paper' })]);
+    const old = await api.app.inject({ url: '/papers/hep-th%2F9901001' });
+    expect(old.statusCode).toBe(200);
+    expect(old.body).toContain('<h1>An Old Paper</h1>');
+    expect(old.body).toContain('href="https://arxiv.org/abs/hep-th/9901001"');
+    const missing = await api.app.inject({ url: '/papers/2511.99999' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.body).toContain('No paper here');
+    const bad = await api.app.inject({ url: `/papers/${encodeURIComponent('<script>')}` });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ error: 'bad_request' });
+  });
+});
