@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signToken, verifyToken } from '../src/index.ts';
+import { feedTokenVersion, linkPaths, personalFeedUrl, signToken, verifyToken } from '../src/index.ts';
 
 const secret = 'a-test-secret-that-is-long-enough-0123456789';
 const subscriberId = '6f1c1f4e-8d0e-4b8a-9a3c-2f0d5b1e7c11';
@@ -45,5 +45,28 @@ describe('link tokens', () => {
     for (const garbage of ['', '.', 'abc', 'a.b.c', 'x'.repeat(600), '%%%.%%%']) {
       expect(verifyToken(secret, garbage, 'manage').ok).toBe(false);
     }
+  });
+});
+
+describe('feed links', () => {
+  const settings = { publicBaseUrl: 'https://paperboy.example.org', tokenSecret: secret };
+  const tokenOf = (url: string) => url.slice(`${settings.publicBaseUrl}${linkPaths.feed}`.length);
+
+  it('are feed tokens only, signed against both the link version and the feed link version', () => {
+    const url = personalFeedUrl(settings, { id: subscriberId, tokenVersion: 2, feedLinkVersion: 3 });
+    expect(url.startsWith('https://paperboy.example.org/feeds/reader/')).toBe(true);
+    const check = verifyToken(secret, tokenOf(url), 'feed');
+    expect(check).toEqual({ ok: true, claims: { purpose: 'feed', subscriberId, version: 5, expiresAt: 0 } });
+    expect(verifyToken(secret, tokenOf(url), 'manage')).toEqual({ ok: false, reason: 'wrong-purpose' });
+  });
+
+  it('change whenever either version grows, so a new feed link or signing out all links revokes the old one', () => {
+    const before = feedTokenVersion({ id: subscriberId, tokenVersion: 1, feedLinkVersion: 0 });
+    expect(feedTokenVersion({ id: subscriberId, tokenVersion: 1, feedLinkVersion: 1 })).toBeGreaterThan(
+      before,
+    );
+    expect(feedTokenVersion({ id: subscriberId, tokenVersion: 2, feedLinkVersion: 0 })).toBeGreaterThan(
+      before,
+    );
   });
 });
