@@ -26,8 +26,8 @@ export interface Preferences {
   paperCount: number;
   /** Absent = daily. */
   cadence?: 'daily' | 'weekly';
-  /** ISO weekday of a weekly digest, 1 = Monday … 7 = Sunday; null for daily. */
-  weekday?: number | null;
+  /** ISO weekday of a weekly digest, 1 = Monday … 7 = Sunday (kept, unused, while daily); absent = 1. */
+  weekday?: number;
 }
 
 /** The suppression key: the whole list can be kept after a reader's row is erased. */
@@ -103,7 +103,7 @@ export async function recordSignup(
       preferences.paperCount,
       resendAfterSeconds,
       preferences.cadence ?? 'daily',
-      preferences.weekday ?? null,
+      preferences.weekday ?? 1,
     ],
   );
   const row = result.rows[0]!;

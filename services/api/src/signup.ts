@@ -51,7 +51,7 @@ export function checkSignup(fields: SignupFields): CheckedSignup {
       sendHour: checked.change.sendHour ?? 8,
       paperCount: checked.change.paperCount,
       cadence,
-      weekday: cadence === 'weekly' ? (weekday ?? null) : null,
+      weekday: weekday ?? 1,
     },
   };
 }

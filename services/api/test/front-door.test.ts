@@ -187,7 +187,7 @@ describe('the API sign-up knows cadence too', () => {
     const { rows } = await api.pool.query(
       "SELECT cadence, weekday FROM subscribers WHERE email = 'c1@example.org'",
     );
-    expect(rows).toEqual([{ cadence: 'daily', weekday: null }]);
+    expect(rows).toEqual([{ cadence: 'daily', weekday: 2 }]);
   });
 });
 
