@@ -41,12 +41,19 @@ afterAll(async () => {
 describe('request logs', () => {
   it('never carry the token of a link', async () => {
     const token = 'bWFuYWdlfDEyM3wxfDA.c2VjcmV0LXNpZ25hdHVyZS10aGF0LW11c3Qtbm90LWxlYWs';
-    for (const url of [`/manage/${token}`, `/manage/${token}/export?x=1`, `/u/${token}`, `/confirm/${token}`])
+    for (const url of [
+      `/manage/${token}`,
+      `/manage/${token}/export?x=1`,
+      `/u/${token}`,
+      `/confirm/${token}`,
+      `/feeds/reader/${token}`,
+    ])
       await api.app.inject({ url });
     await api.app.inject({ method: 'POST', url: `/u/${token}` });
     const log = lines.join('');
     expect(log).toContain('"url":"/manage/[redacted]/export?x=1"');
     expect(log).toContain('"url":"/u/[redacted]"');
+    expect(log).toContain('"url":"/feeds/reader/[redacted]"');
     expect(log).not.toContain('c2VjcmV0');
     expect(log).not.toContain('bWFuYWdl');
   });
