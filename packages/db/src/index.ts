@@ -5,10 +5,12 @@ export * from './delivery-claims.repository.ts';
 export * from './delivery-recovery.repository.ts';
 export * from './delivery-report.repository.ts';
 export * from './editions.repository.ts';
+export * from './feeds.repository.ts';
 export * from './ingest-runs.repository.ts';
 export { type MigrationResult, migrate, openMigratedPool } from './migrate.ts';
 export { type ImportSummary, importPapersJsonl } from './paper-import.ts';
 export * from './paper-listing.repository.ts';
+export * from './paper-page.repository.ts';
 export * from './paper-selection.repository.ts';
 export * from './papers.repository.ts';
 export {

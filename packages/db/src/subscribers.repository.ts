@@ -24,6 +24,10 @@ export interface Preferences {
   timezone: string;
   sendHour: number;
   paperCount: number;
+  /** Absent = daily. */
+  cadence?: 'daily' | 'weekly';
+  /** ISO weekday of a weekly digest, 1 = Monday … 7 = Sunday (kept, unused, while daily); absent = 1. */
+  weekday?: number;
 }
 
 /** The suppression key: the whole list can be kept after a reader's row is erased. */
@@ -71,14 +75,17 @@ export async function recordSignup(
   resendAfterSeconds: number,
 ): Promise<SignupOutcome> {
   const result = await pool.query<{ id: string; status: SubscriberStatus; send: boolean }>(
-    `INSERT INTO subscribers AS s (email, email_hash, status, topics, timezone, send_hour, paper_count)
-     VALUES ($1, $2, 'pending', $3, $4, $5, $6)
+    `INSERT INTO subscribers AS s (email, email_hash, status, topics, timezone, send_hour, paper_count,
+       cadence, weekday)
+     VALUES ($1, $2, 'pending', $3, $4, $5, $6, $8, $9)
      ON CONFLICT ((lower(email))) DO UPDATE SET
        status = CASE WHEN s.status = 'active' THEN 'active' ELSE 'pending' END,
        topics = CASE WHEN s.status = 'active' THEN s.topics ELSE excluded.topics END,
        timezone = CASE WHEN s.status = 'active' THEN s.timezone ELSE excluded.timezone END,
        send_hour = CASE WHEN s.status = 'active' THEN s.send_hour ELSE excluded.send_hour END,
        paper_count = CASE WHEN s.status = 'active' THEN s.paper_count ELSE excluded.paper_count END,
+       cadence = CASE WHEN s.status = 'active' THEN s.cadence ELSE excluded.cadence END,
+       weekday = CASE WHEN s.status = 'active' THEN s.weekday ELSE excluded.weekday END,
        unsubscribed_at = CASE WHEN s.status = 'active' THEN s.unsubscribed_at ELSE NULL END,
        -- A reader who left and comes back starts with fresh links: confirmation mails from before
        -- they left stop working.
@@ -95,6 +102,8 @@ export async function recordSignup(
       preferences.sendHour,
       preferences.paperCount,
       resendAfterSeconds,
+      preferences.cadence ?? 'daily',
+      preferences.weekday ?? 1,
     ],
   );
   const row = result.rows[0]!;

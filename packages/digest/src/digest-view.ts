@@ -3,7 +3,7 @@ import { paperBadges } from './badges.ts';
 import { cleanText } from './clean-text.ts';
 import { formatEditionDate } from './dates.ts';
 import { type FooterView, footerView, siteName } from './footer.ts';
-import { type LabelledLink, paperLinkRow, titleUrl } from './links.ts';
+import { knownLinks, type LabelledLink, paperLinkRow, paperPageUrl, titleUrl } from './links.ts';
 import {
   MANAGE_URL_PLACEHOLDER,
   UNSUBSCRIBE_URL_PLACEHOLDER,
@@ -17,7 +17,8 @@ import type { Branding, DigestPaper, EditionInput } from './types.ts';
 export interface PaperView {
   number: number;
   title: string;
-  titleUrl: string | null;
+  /** Every paper has one: its abstract elsewhere, else paperboy's own page of it. */
+  titleUrl: string;
   authors: string;
   badges: string[];
   summary: string;
@@ -38,16 +39,18 @@ export interface DigestView {
 /** Sources occasionally drop a title; a bare number followed by an empty link reads as a bug. */
 const UNTITLED = 'Untitled paper';
 
-function paperView(paper: DigestPaper, index: number): PaperView {
+function paperView(paper: DigestPaper, index: number, publicBaseUrl: string): PaperView {
   const topics = paper.matchedTopics.map(cleanText).filter((topic) => topic.length > 0);
+  const links = knownLinks(paper.id, paper.links);
+  const paperPage = paperPageUrl(publicBaseUrl, paper.id);
   return {
     number: index + 1,
     title: cleanText(paper.title) || UNTITLED,
-    titleUrl: titleUrl(paper.links),
+    titleUrl: titleUrl(links, paperPage),
     authors: shortenAuthors(paper.authors),
     badges: paperBadges(paper),
     summary: paperSummary(paper.abstract, paper.aiSummary),
-    links: paperLinkRow(paper.links),
+    links: paperLinkRow(links, paperPage),
     matched: topics.length > 0 ? `Matched: ${topics.join(', ')}` : '',
   };
 }
@@ -63,7 +66,7 @@ export function digestView(input: EditionInput, branding: Branding): DigestView 
     homeUrl: branding.publicBaseUrl,
     countLabel: `${count} trending ${count === 1 ? 'paper' : 'papers'}`,
     dateLabel: formatEditionDate(input.date),
-    papers: input.papers.map(paperView),
+    papers: input.papers.map((paper, index) => paperView(paper, index, branding.publicBaseUrl)),
     footer: footerView(
       branding,
       `You get this mail because you subscribed to the paperboy daily digest at ${siteName(branding)}.`,

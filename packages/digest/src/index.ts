@@ -1,5 +1,6 @@
 export { shortenAuthors, shortenName } from './authors.ts';
 export { editionKey } from './edition-key.ts';
+export { httpsUrl, knownLinks, type LabelledLink, paperLinkRow, paperPageUrl, titleUrl } from './links.ts';
 export {
   MANAGE_URL_PLACEHOLDER,
   PERSONAL_LINK_PLACEHOLDERS,
@@ -12,5 +13,6 @@ export { type DataLinkInput, renderDataLink } from './render-data-link.ts';
 export { renderEdition } from './render-edition.ts';
 export { renderWelcome, type WelcomeInput } from './render-welcome.ts';
 export { digestSubject } from './subject.ts';
+export { paperSummary } from './summary.ts';
 export { mjmlCompileCount, templateSource, templateVersion } from './template-cache.ts';
 export type { Branding, DigestPaper, EditionInput, PersonalLinks, RenderedMail } from './types.ts';

@@ -1,4 +1,4 @@
-import type { PaperLinks } from '@paperboy/papers';
+import { arxivLinks, type PaperLinks, parseArxivId } from '@paperboy/papers';
 
 export interface LabelledLink {
   label: string;
@@ -24,9 +24,28 @@ export function httpsUrl(raw: string | undefined): string | null {
   return url.href.includes('%%') ? null : url.href;
 }
 
-/** Where the paper's title points: its abstract page, else its Hugging Face page, else its code. */
-export function titleUrl(links: PaperLinks): string | null {
-  return httpsUrl(links.abstract) ?? httpsUrl(links.huggingFace) ?? httpsUrl(links.code);
+/** paperboy's own page of a paper: title, authors, abstract and source, for papers with no page elsewhere. */
+export function paperPageUrl(publicBaseUrl: string, paperId: string): string {
+  return `${publicBaseUrl}/papers/${encodeURIComponent(paperId)}`;
+}
+
+/**
+ * The paper's links, completed: a paper whose id is an arXiv id always has an arXiv abstract and
+ * PDF, even when a source (a file, an older record) did not list them.
+ */
+export function knownLinks(paperId: string, links: PaperLinks): PaperLinks {
+  const arxivId = parseArxivId(paperId);
+  if (arxivId === null) return links;
+  const { abstract, pdf } = arxivLinks(arxivId);
+  return { abstract, pdf, ...links };
+}
+
+/**
+ * Where the paper's title points: its abstract page, else its Hugging Face page, else paperboy's
+ * own page of it, so every paper in a digest can be opened (code alone is not the paper).
+ */
+export function titleUrl(links: PaperLinks, paperPage: string): string {
+  return httpsUrl(links.abstract) ?? httpsUrl(links.huggingFace) ?? paperPage;
 }
 
 const ROW: ReadonlyArray<[keyof PaperLinks, string]> = [
@@ -37,12 +56,17 @@ const ROW: ReadonlyArray<[keyof PaperLinks, string]> = [
   ['projectPage', 'Project page'],
 ];
 
-/** The links row under a paper, only for the links it has. */
-export function paperLinkRow(links: PaperLinks): LabelledLink[] {
-  return ROW.flatMap(([key, label]) => {
+/**
+ * The links row under a paper, only for the links it has; papers with no abstract page elsewhere
+ * link to paperboy's page of them first (the plain-text part has no clickable title).
+ */
+export function paperLinkRow(links: PaperLinks, paperPage: string): LabelledLink[] {
+  const row = ROW.flatMap(([key, label]) => {
     const url = httpsUrl(links[key]);
     return url === null ? [] : [{ label, url }];
   });
+  const elsewhere = httpsUrl(links.abstract) ?? httpsUrl(links.huggingFace);
+  return elsewhere === null ? [{ label: 'Paper page', url: paperPage }, ...row] : row;
 }
 
 /**

@@ -11,7 +11,7 @@ export type TemplateName = 'digest' | 'confirmation' | 'welcome' | 'data-link';
  * Bump when TypeScript code changes what a template shows (authors, summaries, badges), so stored
  * editions rendered by older code get a new key even though the .mjml files did not change.
  */
-export const RENDERER_VERSION = '1';
+export const RENDERER_VERSION = '2';
 
 const CONTENT_SLOT = '<!-- @content -->';
 // An isolated instance: helpers or partials registered elsewhere in the process cannot leak in.

@@ -46,8 +46,10 @@ describe('renderEdition', () => {
     expect(html).toContain('2,345 GitHub stars');
     expect(html).toContain('Matched: mixture of experts, language models');
     expect(html).toContain('>Hugging Face</a>');
-    // The third paper has no links at all: its title is plain text and it has no links row.
-    expect(html).not.toMatch(/<a [^>]*>Notes on/);
+    // The third paper has no links of its own: its title and its only link lead to paperboy's page of it.
+    const paperPage = '<a href="https://paperboy.example.org/papers/title-only-paper"';
+    expect(html).toMatch(new RegExp(`${paperPage}[^>]*>Notes on`));
+    expect(html).toMatch(new RegExp(`${paperPage}[^>]*>Paper page</a>`));
   });
 
   it('writes the HTML in ASCII, with other characters as character references', async () => {
@@ -60,6 +62,7 @@ describe('renderEdition', () => {
 
   it('shows a paper the sources know almost nothing about without empty parts', async () => {
     const bare = makePaper({
+      id: 't-0123456789abcdef',
       title: ' ',
       authors: [],
       abstract: '',
@@ -70,7 +73,10 @@ describe('renderEdition', () => {
     const mail = await renderEdition({ date: '2026-11-28', papers: [bare] }, branding);
     expect(mail.subject).toBe('1 trending paper: Untitled paper');
     expect(mail.html).not.toMatch(/<p[^>]*>\s*<\/p>/);
-    expect(mail.text).toContain('1. Untitled paper\n\n----');
+    // Still one way to open it: paperboy's own page of the paper.
+    expect(mail.text).toContain(
+      '1. Untitled paper\n\n   Paper page: https://paperboy.example.org/papers/t-0123456789abcdef\n\n----',
+    );
   });
 
   it('leaves out badges whose count is unknown', async () => {

@@ -3,9 +3,12 @@ export {
   DATA_LINK_TTL_SECONDS,
   dataUrl,
   editionUrl,
+  type FeedLinkSubject,
+  feedTokenVersion,
   type LinkSettings,
   type LinkSubject,
   linkPaths,
+  personalFeedUrl,
   personalUrl,
 } from './links.ts';
 export { signToken, type TokenCheck, type TokenClaims, type TokenPurpose, verifyToken } from './tokens.ts';

@@ -16,6 +16,7 @@ export const linkPaths: Record<TokenPurpose, string> = {
   manage: '/manage/',
   unsubscribe: '/u/',
   data: '/data/',
+  feed: '/feeds/reader/',
 };
 
 /** How long a "your data" link works: export and erase need a fresh link, mailed on request. */
@@ -53,4 +54,23 @@ export function dataUrl(settings: LinkSettings, subscriber: LinkSubject, now = n
 /** The public, person-free web copy of an edition. */
 export function editionUrl(settings: Pick<LinkSettings, 'publicBaseUrl'>, editionId: string): string {
   return `${settings.publicBaseUrl}/digests/${editionId}`;
+}
+
+/** What a personal feed link is signed against: the reader's link version and feed link version. */
+export interface FeedLinkSubject extends LinkSubject {
+  feedLinkVersion: number;
+}
+
+/**
+ * The version a feed token carries. "Sign out all links" bumps tokenVersion, "new feed link" bumps
+ * feedLinkVersion; both only ever grow, so their sum grows with every bump of either, and a token
+ * signed before any bump can never match again. One number keeps the token format unchanged.
+ */
+export function feedTokenVersion(subject: FeedLinkSubject): number {
+  return subject.tokenVersion + subject.feedLinkVersion;
+}
+
+/** The reader's private Atom feed of their own digests; it never expires, it is revoked. */
+export function personalFeedUrl(settings: LinkSettings, subject: FeedLinkSubject): string {
+  return personalUrl(settings, 'feed', { id: subject.id, tokenVersion: feedTokenVersion(subject) });
 }

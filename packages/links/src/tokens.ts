@@ -2,9 +2,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
  * What a link may do. A token signed for one purpose never works for another. `data` opens the
- * export and erase page; it is only ever mailed on request and expires after an hour.
+ * export and erase page; it is only ever mailed on request and expires after an hour. `feed` opens a reader's own Atom feed.
  */
-export type TokenPurpose = 'confirm' | 'manage' | 'unsubscribe' | 'data';
+export type TokenPurpose = 'confirm' | 'manage' | 'unsubscribe' | 'data' | 'feed';
 
 export interface TokenClaims {
   purpose: TokenPurpose;
@@ -19,7 +19,7 @@ export type TokenCheck =
   | { ok: true; claims: TokenClaims }
   | { ok: false; reason: 'malformed' | 'forged' | 'expired' | 'wrong-purpose' };
 
-const PURPOSES: readonly TokenPurpose[] = ['confirm', 'manage', 'unsubscribe', 'data'];
+const PURPOSES: readonly TokenPurpose[] = ['confirm', 'manage', 'unsubscribe', 'data', 'feed'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function mac(secret: string, payload: string): Buffer {

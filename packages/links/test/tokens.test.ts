@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { DATA_LINK_TTL_SECONDS, dataUrl, signToken, verifyToken } from '../src/index.ts';
+import {
+  DATA_LINK_TTL_SECONDS,
+  dataUrl,
+  feedTokenVersion,
+  linkPaths,
+  personalFeedUrl,
+  signToken,
+  verifyToken,
+} from '../src/index.ts';
 
 const secret = 'a-test-secret-that-is-long-enough-0123456789';
 const subscriberId = '6f1c1f4e-8d0e-4b8a-9a3c-2f0d5b1e7c11';
@@ -62,5 +70,28 @@ describe('link tokens', () => {
     expect(verifyToken(secret, token, 'data', after)).toEqual({ ok: false, reason: 'expired' });
     for (const purpose of ['manage', 'unsubscribe', 'confirm'] as const)
       expect(verifyToken(secret, token, purpose, before)).toEqual({ ok: false, reason: 'wrong-purpose' });
+  });
+});
+
+describe('feed links', () => {
+  const settings = { publicBaseUrl: 'https://paperboy.example.org', tokenSecret: secret };
+  const tokenOf = (url: string) => url.slice(`${settings.publicBaseUrl}${linkPaths.feed}`.length);
+
+  it('are feed tokens only, signed against both the link version and the feed link version', () => {
+    const url = personalFeedUrl(settings, { id: subscriberId, tokenVersion: 2, feedLinkVersion: 3 });
+    expect(url.startsWith('https://paperboy.example.org/feeds/reader/')).toBe(true);
+    const check = verifyToken(secret, tokenOf(url), 'feed');
+    expect(check).toEqual({ ok: true, claims: { purpose: 'feed', subscriberId, version: 5, expiresAt: 0 } });
+    expect(verifyToken(secret, tokenOf(url), 'manage')).toEqual({ ok: false, reason: 'wrong-purpose' });
+  });
+
+  it('change whenever either version grows, so a new feed link or signing out all links revokes the old one', () => {
+    const before = feedTokenVersion({ id: subscriberId, tokenVersion: 1, feedLinkVersion: 0 });
+    expect(feedTokenVersion({ id: subscriberId, tokenVersion: 1, feedLinkVersion: 1 })).toBeGreaterThan(
+      before,
+    );
+    expect(feedTokenVersion({ id: subscriberId, tokenVersion: 2, feedLinkVersion: 0 })).toBeGreaterThan(
+      before,
+    );
   });
 });

@@ -16,9 +16,12 @@ import { adminBounceRoutes } from './routes/admin-bounces.route.ts';
 import { adminDeliveriesRoutes } from './routes/admin-deliveries.route.ts';
 import { adminPreviewRoutes } from './routes/admin-preview.route.ts';
 import { digestsRoutes } from './routes/digests.route.ts';
+import { feedsRoutes } from './routes/feeds.route.ts';
+import { frontDoorRoutes } from './routes/front-door.route.ts';
 import { healthRoutes } from './routes/health.route.ts';
 import { manageRoutes } from './routes/manage.route.ts';
 import { meRoutes } from './routes/me.route.ts';
+import { paperPageRoutes } from './routes/paper-page.route.ts';
 import { papersRoutes } from './routes/papers.route.ts';
 import { subscriptionsRoutes } from './routes/subscriptions.route.ts';
 import { tokenLinkRoutes } from './routes/token-links.route.ts';
@@ -26,6 +29,7 @@ import { webhookRoutes } from './routes/webhooks.route.ts';
 import { yourDataRoutes } from './routes/your-data.route.ts';
 import { registerCors } from './security/cors.ts';
 import { registerRateLimits } from './security/rate-limit.ts';
+import { createSignup } from './signup.ts';
 import { installValidation } from './validation.ts';
 
 /** The app as routes see it: TypeBox schemas give request and reply their types. */
@@ -73,10 +77,14 @@ export async function buildApp(deps: ApiDeps, logger: Logger): Promise<App> {
   await registerApiDocs(app);
 
   healthRoutes(app, deps);
-  subscriptionsRoutes(app, deps);
+  const signup = createSignup(app, deps);
+  subscriptionsRoutes(app, signup);
+  frontDoorRoutes(app, deps, signup);
   tokenLinkRoutes(app, deps);
   digestsRoutes(app, deps);
   papersRoutes(app, deps);
+  paperPageRoutes(app, deps);
+  feedsRoutes(app, deps);
   manageRoutes(app, deps);
   meRoutes(app, deps);
   yourDataRoutes(app, deps);

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 
 // Link tokens are credentials: whoever reads a log line must not be able to manage or unsubscribe a reader.
-const TOKEN_IN_PATH = /^(\/(?:manage|u|confirm|data)\/)[^/?#]+/;
+const TOKEN_IN_PATH = /^(\/(?:manage|u|confirm|data|feeds\/reader)\/)[^/?#]+/;
 
 export function redactUrl(url: string): string {
   return url.replace(TOKEN_IN_PATH, '$1[redacted]');

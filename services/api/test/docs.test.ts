@@ -37,6 +37,12 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
   '/data/{token}/export': { get: ['200', '400', '429'] },
   '/data/{token}/erase': { post: ['200', '400', '413', '415', '429'] },
   '/manage/{token}/revoke': { post: ['200', '400', '413', '415', '429'] },
+  '/manage/{token}/feed': { post: ['303', '400', '413', '415', '429'] },
+  '/': { get: ['200', '429'], post: ['200', '400', '413', '415', '429'] },
+  '/papers/{id}': { get: ['200', '400', '404', '429'] },
+  '/feeds/daily.atom': { get: ['200', '304', '429'] },
+  '/feeds/daily.json': { get: ['200', '304', '429'] },
+  '/feeds/reader/{token}': { get: ['200', '304', '404', '429'] },
   '/v1/admin/subscribers': { get: ['200', '400', '401', '429'] },
   '/v1/admin/subscribers/counts': { get: ['200', '401', '429'] },
   '/v1/admin/suppressions': {

@@ -47,6 +47,7 @@ describe('request logs', () => {
       `/u/${token}`,
       `/confirm/${token}`,
       `/data/${token}`,
+      `/feeds/reader/${token}`,
     ])
       await api.app.inject({ url });
     await api.app.inject({ method: 'POST', url: `/u/${token}` });
@@ -54,6 +55,7 @@ describe('request logs', () => {
     expect(log).toContain('"url":"/manage/[redacted]/export?x=1"');
     expect(log).toContain('"url":"/u/[redacted]"');
     expect(log).toContain('"url":"/data/[redacted]"');
+    expect(log).toContain('"url":"/feeds/reader/[redacted]"');
     expect(log).not.toContain('c2VjcmV0');
     expect(log).not.toContain('bWFuYWdl');
   });

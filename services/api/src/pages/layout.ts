@@ -19,16 +19,24 @@ button.secondary { background: transparent; color: var(--accent); border: 2px so
 .notice { border-left: 4px solid var(--accent); padding: .5rem 1rem; margin: 1rem 0; }
 `;
 
+/** What a public page adds to the shell: search engines may list it, and extra head elements. */
+export interface PageOptions {
+  /** Public pages (front door, paper pages) may be indexed; personal ones never. */
+  indexable?: boolean;
+  head?: SafeHtml;
+}
+
 /** The shell every person-facing page shares; `extraStyle` is CSS of the page's own. */
-export function page(title: string, body: SafeHtml, extraStyle = ''): string {
+export function page(title: string, body: SafeHtml, extraStyle = '', options: PageOptions = {}): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
+${options.indexable ? null : html`<meta name="robots" content="noindex">`}
 <title>${title} · paperboy</title>
 <style>${new SafeHtml(STYLE + extraStyle)}</style>
+${options.head ?? null}
 </head>
 <body>
 <main>

@@ -17,7 +17,17 @@ export interface ManageForm {
 export interface ManageView {
   subscriber: Subscriber;
   /** Paths on this site, all carrying the reader's tokens. */
-  actions: { save: string; unsubscribe: string; dataLink: string; revoke: string };
+  actions: {
+    save: string;
+    unsubscribe: string;
+    dataLink: string;
+    revoke: string;
+    newFeedLink: string;
+  };
+  /** The reader's private Atom feed of their digests. */
+  feedUrl: string;
+  /** True right after "New feed link". */
+  feedRenewed: boolean;
   form: ManageForm;
   problems: FieldProblem[];
   saved: boolean;
@@ -157,6 +167,18 @@ ${pause.error}
 </form>`;
 }
 
+function feedSection(view: ManageView) {
+  return html`<h2 id="feed">Your feed</h2>
+<div class="card">
+${view.feedRenewed ? html`<p class="notice" role="status">New feed link made: the old one no longer works.</p>` : null}
+<p>Every digest we send you, in your feed reader (Atom).</p>
+<label for="feed-link">Your feed link</label>
+<input type="text" id="feed-link" value="${view.feedUrl}" readonly spellcheck="false" aria-describedby="feed-link-hint">
+<p class="hint" id="feed-link-hint">Yours alone, like this page: copy it into your feed reader. Shared it by mistake? Make a new one and the old one stops working.</p>
+<form method="post" action="${view.actions.newFeedLink}"><button type="submit" class="secondary">New feed link</button></form>
+</div>`;
+}
+
 function leaveAndData(view: ManageView) {
   const { actions } = view;
   return html`<h2>Leave</h2>
@@ -202,6 +224,7 @@ ${view.saved ? html`<p class="notice" role="status">Saved. Your next digest foll
 ${statusLine(view)}
 ${errorSummary(view.problems)}
 ${preferencesForm(view)}
+${feedSection(view)}
 ${leaveAndData(view)}`,
     STYLE,
   );

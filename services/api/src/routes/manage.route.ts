@@ -1,6 +1,12 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { revokeLinks, type Subscriber, updatePreferences } from '@paperboy/db';
-import { linkPaths, personalUrl, signToken } from '@paperboy/links';
+import {
+  findFeedLinkReader,
+  renewFeedLink,
+  revokeLinks,
+  type Subscriber,
+  updatePreferences,
+} from '@paperboy/db';
+import { linkPaths, personalFeedUrl, personalUrl, signToken } from '@paperboy/links';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { App } from '../app.ts';
@@ -39,16 +45,24 @@ export function manageRoutes(app: App, deps: ApiDeps): void {
       unsubscribe: `${linkPaths.unsubscribe}${unsubscribeToken}`,
       dataLink: `${self}/data-link`,
       revoke: `${self}/revoke`,
+      newFeedLink: `${self}/feed`,
     };
   };
-  const render = (
+  const links = { publicBaseUrl: deps.config.publicBaseUrl, tokenSecret: deps.config.tokenSecret };
+  const feedUrl = async (subscriber: Subscriber) => {
+    const feedReader = await findFeedLinkReader(deps.pool, subscriber.id);
+    return feedReader ? personalFeedUrl(links, feedReader) : '';
+  };
+  const render = async (
     token: string,
     subscriber: Subscriber,
-    extra: { form?: ManageForm; problems?: FieldProblem[]; saved?: boolean } = {},
+    extra: { form?: ManageForm; problems?: FieldProblem[]; saved?: boolean; feedRenewed?: boolean } = {},
   ) =>
     managePage({
       subscriber,
       actions: paths(token, subscriber),
+      feedUrl: await feedUrl(subscriber),
+      feedRenewed: extra.feedRenewed ?? false,
       form: extra.form ?? formFrom(subscriber),
       problems: extra.problems ?? [],
       saved: extra.saved ?? false,
@@ -67,7 +81,10 @@ export function manageRoutes(app: App, deps: ApiDeps): void {
           summary: 'Preference centre page',
           tags,
           params: TokenParams,
-          querystring: Type.Object({ saved: Type.Optional(Type.Literal('1')) }),
+          querystring: Type.Object({
+            saved: Type.Optional(Type.Literal('1')),
+            feed: Type.Optional(Type.Literal('new')),
+          }),
           response: { 200: htmlResponse('The preference form'), 400: invalid, ...errorResponses(429) },
         },
       },
@@ -75,7 +92,8 @@ export function manageRoutes(app: App, deps: ApiDeps): void {
         const { token } = request.params;
         const reader = await findReader(deps, token);
         if (!reader) return sendPage(reply, 400, invalidLinkPage());
-        return sendPage(reply, 200, render(token, reader, { saved: request.query.saved === '1' }));
+        const shown = { saved: request.query.saved === '1', feedRenewed: request.query.feed === 'new' };
+        return sendPage(reply, 200, await render(token, reader, shown));
       },
     );
 
@@ -100,11 +118,11 @@ export function manageRoutes(app: App, deps: ApiDeps): void {
         const { token } = request.params;
         const reader = await findReader(deps, token);
         if (!reader) return sendPage(reply, 400, invalidLinkPage());
-        if (reader.status === 'unsubscribed') return sendPage(reply, 409, render(token, reader));
+        if (reader.status === 'unsubscribed') return sendPage(reply, 409, await render(token, reader));
         const form = readManageForm(request.body);
         if (!form.ok) {
           const shown = formFromBody(request.body, formFrom(reader));
-          return sendPage(reply, 400, render(token, reader, { form: shown, problems: form.problems }));
+          return sendPage(reply, 400, await render(token, reader, { form: shown, problems: form.problems }));
         }
         const updated = await updatePreferences(deps.pool, reader.id, reader.tokenVersion, form.change);
         if (!updated) return sendPage(reply, 400, invalidLinkPage());
@@ -177,6 +195,30 @@ export function manageRoutes(app: App, deps: ApiDeps): void {
     );
 
     manage.post(
+      '/manage/:token/feed',
+      {
+        bodyLimit: 1024,
+        schema: {
+          summary: 'New feed link: the old personal feed link stops working; other links keep working',
+          tags,
+          params: TokenParams,
+          response: {
+            303: Type.Null({ description: 'Done; go to the page showing the new feed link' }),
+            400: invalid,
+            ...errorResponses(413, 415, 429),
+          },
+        },
+      },
+      async (request, reply) => {
+        const { token } = request.params;
+        const reader = await findReader(deps, token);
+        const renewed = reader && (await renewFeedLink(deps.pool, reader.id, reader.tokenVersion));
+        if (!renewed) return sendPage(reply, 400, invalidLinkPage());
+        return reply.status(303).header('location', `${linkPaths.manage}${token}?feed=new#feed`).send(null);
+      },
+    );
+
+    manage.post(
       '/manage/:token/revoke',
       {
         bodyLimit: 1024,
@@ -191,7 +233,6 @@ export function manageRoutes(app: App, deps: ApiDeps): void {
         const reader = await findReader(deps, request.params.token);
         const version = reader && (await revokeLinks(deps.pool, reader.id, reader.tokenVersion));
         if (!reader || version === null) return sendPage(reply, 400, invalidLinkPage());
-        const links = { publicBaseUrl: deps.config.publicBaseUrl, tokenSecret: deps.config.tokenSecret };
         const manageUrl = personalUrl(links, 'manage', { id: reader.id, tokenVersion: version });
         return sendPage(reply, 200, linksRevokedPage(manageUrl));
       },

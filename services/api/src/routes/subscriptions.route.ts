@@ -1,18 +1,27 @@
-import { normalizeIP } from '@fastify/rate-limit';
-import { emailHash, recordSignup } from '@paperboy/db';
-import { enqueue } from '@paperboy/queue';
 import { Type } from 'typebox';
 import type { App } from '../app.ts';
-import type { ApiDeps } from '../deps.ts';
-import { parseEmailAddress } from '../email-address.ts';
 import { errorBody } from '../errors.ts';
-import { checkPreferences } from '../preferences.ts';
 import { errorResponses } from '../schemas.ts';
-import { keyedLimiter } from '../security/rate-limit.ts';
+import { checkSignup, type Signup } from '../signup.ts';
 import { PreferenceFields } from '../subscriber-schemas.ts';
 
 const SignupBody = Type.Object(
-  { email: Type.String({ minLength: 3, maxLength: 254 }), ...PreferenceFields },
+  {
+    email: Type.String({ minLength: 3, maxLength: 254 }),
+    ...PreferenceFields,
+    cadence: Type.Optional(
+      Type.Union([Type.Literal('daily'), Type.Literal('weekly')], {
+        description: 'A digest every day (the default), or once a week on `weekday`',
+      }),
+    ),
+    weekday: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 7,
+        description: 'ISO weekday of a weekly digest: 1 = Monday … 7 = Sunday; required when weekly',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 
@@ -26,24 +35,7 @@ const ACCEPTED = {
     'If this address can receive mail, a confirmation link is on its way. Click it to start your daily digest.',
 } as const;
 
-const HOUR = 3_600_000;
-
-export function subscriptionsRoutes(app: App, deps: ApiDeps): void {
-  const { config } = deps;
-  const limitIp = keyedLimiter(app, {
-    name: 'signup-ip',
-    max: config.signupsPerIpPerHour,
-    timeWindowMs: HOUR,
-    // One IPv6 /64 is one client, as for the per-IP limit on every route.
-    key: (ip) => normalizeIP(ip, 64),
-  });
-  const limitAddress = keyedLimiter(app, {
-    name: 'signup-address',
-    max: config.signupsPerAddressPerHour,
-    timeWindowMs: HOUR,
-    key: emailHash,
-  });
-
+export function subscriptionsRoutes(app: App, signup: Signup): void {
   app.post(
     '/v1/subscriptions',
     {
@@ -58,33 +50,12 @@ export function subscriptionsRoutes(app: App, deps: ApiDeps): void {
       },
     },
     async (request, reply) => {
-      const { email: rawEmail, ...preferences } = request.body;
-      // The canonical form is what is stored, limited, suppressed and later sent to (email-address.ts).
-      const parsed = parseEmailAddress(rawEmail);
-      if (!parsed.ok) return reply.status(400).send(errorBody(400, `body.email ${parsed.problem}`));
-      const email = parsed.address;
-      const checked = checkPreferences(preferences);
+      const checked = checkSignup(request.body);
       if (!checked.ok) {
         const message = checked.problems.map((problem) => `body.${problem.field} ${problem.message}`);
         return reply.status(400).send(errorBody(400, message.join('; ')));
       }
-      await limitIp(request, reply, request.ip);
-      await limitAddress(request, reply, email);
-      const outcome = await recordSignup(
-        deps.pool,
-        email,
-        {
-          topics: checked.change.topics ?? [],
-          timezone: checked.change.timezone ?? 'UTC',
-          sendHour: checked.change.sendHour ?? 8,
-          paperCount: checked.change.paperCount ?? config.papersPerDigest,
-        },
-        config.confirmationResendMinutes * 60,
-      );
-      // Enqueued on every path, whatever the address's state, so neither timing nor Redis traffic
-      // tells a known address from a new one. The mailer sends only to a pending reader whose last
-      // confirmation is older than the resend interval; the rate limits above bound the queue.
-      await enqueue(deps.queues, { name: 'send-confirmation', data: { subscriberId: outcome.subscriberId } });
+      await signup(request, reply, checked);
       return reply.status(202).send(ACCEPTED);
     },
   );

@@ -56,6 +56,40 @@ function invalidForm(ctx: FuzzContext): Body {
   };
 }
 
+/** A front-door form no handler may sign up: at least one field it must refuse, or not a form at all. */
+function invalidFrontDoorForm(ctx: FuzzContext): Body {
+  const { random } = ctx;
+  const email = random.pick([
+    ...ctx.readers.map((reader) => reader.email),
+    `new-${random.text(6)}@example.org`,
+  ]);
+  const fields: Record<string, string> = {
+    email,
+    topics: 'ai',
+    timezone: 'UTC',
+    sendHour: '8',
+    cadence: 'daily',
+  };
+  const bad: Record<string, string[]> = {
+    email: ['', ' ', 'no-at-sign', 'a@b', 'a@example.org, b@example.org', 'x'.repeat(1001)],
+    topics: INVALID_FORM_VALUES.topics!,
+    timezone: INVALID_FORM_VALUES.timezone!,
+    sendHour: INVALID_FORM_VALUES.sendHour!,
+    cadence: ['hourly', 'WEEKLY', '', 'x'.repeat(11)],
+  };
+  const field = random.pick([...Object.keys(bad), 'weekday']);
+  if (field === 'weekday') {
+    fields.cadence = 'weekly';
+    fields.weekday = random.pick(['0', '8', 'mon', '', '-1', '1.5']);
+  } else fields[field] = random.pick(bad[field]!);
+  if (random.chance(0.15)) fields[`extra_${random.text(3)}`] = 'x';
+  if (random.chance(0.15)) return anyBody(ctx);
+  return {
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams(fields).toString(),
+  };
+}
+
 /** Whatever a client might send to a link route: one-click bodies, broken multipart, JSON, noise. */
 function anyBody(ctx: FuzzContext): Body {
   const { random } = ctx;
@@ -115,7 +149,7 @@ export function fuzzRequest(ctx: FuzzContext): InjectOptions & { kind: string } 
   const harmless = (purpose: TokenPurpose) => harmlessToken(random, ctx.secret, readers, purpose);
   const anyToken = (purpose: TokenPurpose) =>
     random.chance(0.3) ? ctx.validToken(reader, purpose) : harmless(purpose);
-  const kind = random.int(18);
+  const kind = random.int(19);
   switch (kind) {
     case 0:
     case 1: {
@@ -233,9 +267,16 @@ export function fuzzRequest(ctx: FuzzContext): InjectOptions & { kind: string } 
         `/digests?${random.pick(['page', 'before', 'limit', 'x'])}=${junk()}`,
         `/digests/${junk()}`,
         `/subscription?${random.text(10)}=${junk()}`,
+        `/papers/${junk()}`,
+        `/feeds/daily.atom?${random.text(10)}=${junk()}`,
+        `/feeds/daily.json?${random.text(10)}=${junk()}`,
+        `/feeds/reader/${harmless('feed')}`,
+        `/?${random.text(10)}=${junk()}`,
       ]);
       return { kind: 'archive and papers', method: random.pick(['GET', 'POST', 'HEAD'] as const), url };
     }
+    case 17:
+      return { kind: 'front-door sign-up', method: 'POST', url: '/', ...invalidFrontDoorForm(ctx) };
     default: {
       const method = random.pick(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'] as const);
       const prefix = random.pick(['/v1/subscriptions/', '/manage/', '/u/', '/confirm/', '/v1/', '/']);

@@ -1,0 +1,103 @@
+import { normalizeIP } from '@fastify/rate-limit';
+import { emailHash, type Preferences, recordSignup } from '@paperboy/db';
+import { enqueue } from '@paperboy/queue';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { App } from './app.ts';
+import type { ApiDeps } from './deps.ts';
+import { parseEmailAddress } from './email-address.ts';
+import { checkPreferences, type FieldProblem } from './preferences.ts';
+import { keyedLimiter } from './security/rate-limit.ts';
+
+/** A sign-up as the API and the front-door form both hand it over, already typed. */
+export interface SignupFields {
+  email: string;
+  topics?: string[];
+  timezone?: string;
+  sendHour?: number;
+  paperCount?: number;
+  cadence?: 'daily' | 'weekly';
+  /** ISO weekday, 1 = Monday … 7 = Sunday; needed for a weekly digest. */
+  weekday?: number;
+}
+
+export interface SignupProblem {
+  field: keyof SignupFields | FieldProblem['field'];
+  message: string;
+}
+
+export type CheckedSignup =
+  | { ok: true; email: string; preferences: Omit<Preferences, 'paperCount'> & { paperCount?: number } }
+  | { ok: false; problems: SignupProblem[] };
+
+/** Every check a schema cannot do, for both doors; all problems at once, the address first. */
+export function checkSignup(fields: SignupFields): CheckedSignup {
+  const problems: SignupProblem[] = [];
+  // The canonical form is what is stored, limited, suppressed and later sent to (email-address.ts).
+  const parsed = parseEmailAddress(fields.email);
+  const email = parsed.ok ? parsed.address : null;
+  if (!parsed.ok) problems.push({ field: 'email', message: parsed.problem });
+  const { email: _email, cadence = 'daily', weekday, ...preferences } = fields;
+  const checked = checkPreferences(preferences);
+  if (!checked.ok) problems.push(...checked.problems);
+  if (cadence === 'weekly' && weekday === undefined)
+    problems.push({ field: 'weekday', message: 'is required for a weekly digest (1 = Monday … 7 = Sunday)' });
+  else if (weekday !== undefined && (!Number.isInteger(weekday) || weekday < 1 || weekday > 7))
+    problems.push({ field: 'weekday', message: 'must be a whole number from 1 (Monday) to 7 (Sunday)' });
+  if (!email || !checked.ok || problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    email,
+    preferences: {
+      topics: checked.change.topics ?? [],
+      timezone: checked.change.timezone ?? 'UTC',
+      sendHour: checked.change.sendHour ?? 8,
+      paperCount: checked.change.paperCount,
+      cadence,
+      weekday: weekday ?? 1,
+    },
+  };
+}
+
+/** Records a checked sign-up, inside the sign-up rate limits; throws a 429 when a budget is spent. */
+export type Signup = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  signup: Extract<CheckedSignup, { ok: true }>,
+) => Promise<void>;
+
+const HOUR = 3_600_000;
+
+/**
+ * The one way a sign-up happens, shared by POST /v1/subscriptions and the front-door form so
+ * both count against the same per-IP and per-address budgets and do exactly the same work.
+ */
+export function createSignup(app: App, deps: ApiDeps): Signup {
+  const { config } = deps;
+  const limitIp = keyedLimiter(app, {
+    name: 'signup-ip',
+    max: config.signupsPerIpPerHour,
+    timeWindowMs: HOUR,
+    // One IPv6 /64 is one client, as for the per-IP limit on every route.
+    key: (ip) => normalizeIP(ip, 64),
+  });
+  const limitAddress = keyedLimiter(app, {
+    name: 'signup-address',
+    max: config.signupsPerAddressPerHour,
+    timeWindowMs: HOUR,
+    key: emailHash,
+  });
+  return async (request, reply, { email, preferences }) => {
+    await limitIp(request, reply, request.ip);
+    await limitAddress(request, reply, email);
+    const outcome = await recordSignup(
+      deps.pool,
+      email,
+      { ...preferences, paperCount: preferences.paperCount ?? config.papersPerDigest },
+      config.confirmationResendMinutes * 60,
+    );
+    // Enqueued on every path, whatever the address's state, so neither timing nor Redis traffic
+    // tells a known address from a new one. The mailer sends only to a pending reader whose last
+    // confirmation is older than the resend interval; the rate limits above bound the queue.
+    await enqueue(deps.queues, { name: 'send-confirmation', data: { subscriberId: outcome.subscriberId } });
+  };
+}
