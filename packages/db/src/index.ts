@@ -16,5 +16,7 @@ export {
   type PoolClient,
 } from './pool.ts';
 export * from './preferences.repository.ts';
+export * from './reader-profile.repository.ts';
+export { LEARNING_STRENGTH } from './reader-profile.sql.ts';
 export * from './subscriber-data.repository.ts';
 export * from './subscribers.repository.ts';

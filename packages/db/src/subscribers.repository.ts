@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from './pool.ts';
 
 export type SubscriberStatus = 'pending' | 'active' | 'unsubscribed';
+export type Cadence = 'daily' | 'weekly';
 
 export interface Subscriber {
   id: string;
@@ -11,6 +12,9 @@ export interface Subscriber {
   timezone: string;
   sendHour: number;
   paperCount: number;
+  cadence: Cadence;
+  /** ISO weekday of a weekly digest: 1 = Monday … 7 = Sunday (kept, unused, while daily). */
+  weekday: number;
   tokenVersion: number;
   pausedUntil: Date | null;
   confirmationSentAt: Date | null;
@@ -24,6 +28,8 @@ export interface Preferences {
   timezone: string;
   sendHour: number;
   paperCount: number;
+  cadence: Cadence;
+  weekday: number;
 }
 
 /** The suppression key: the whole list can be kept after a reader's row is erased. */
@@ -32,7 +38,7 @@ export function emailHash(normalisedEmail: string): string {
 }
 
 export const SUBSCRIBER_COLUMNS = `id, email, status, topics, timezone, send_hour AS "sendHour", paper_count AS "paperCount",
-  token_version AS "tokenVersion", paused_until AS "pausedUntil", confirmation_sent_at AS "confirmationSentAt",
+  cadence, weekday, token_version AS "tokenVersion", paused_until AS "pausedUntil", confirmation_sent_at AS "confirmationSentAt",
   confirmed_at AS "confirmedAt", unsubscribed_at AS "unsubscribedAt", created_at AS "createdAt"`;
 
 export async function findSubscriber(db: Pool | PoolClient, id: string): Promise<Subscriber | null> {
@@ -71,14 +77,17 @@ export async function recordSignup(
   resendAfterSeconds: number,
 ): Promise<SignupOutcome> {
   const result = await pool.query<{ id: string; status: SubscriberStatus; send: boolean }>(
-    `INSERT INTO subscribers AS s (email, email_hash, status, topics, timezone, send_hour, paper_count)
-     VALUES ($1, $2, 'pending', $3, $4, $5, $6)
+    `INSERT INTO subscribers AS s (email, email_hash, status, topics, timezone, send_hour, paper_count,
+       cadence, weekday)
+     VALUES ($1, $2, 'pending', $3, $4, $5, $6, $8, $9)
      ON CONFLICT ((lower(email))) DO UPDATE SET
        status = CASE WHEN s.status = 'active' THEN 'active' ELSE 'pending' END,
        topics = CASE WHEN s.status = 'active' THEN s.topics ELSE excluded.topics END,
        timezone = CASE WHEN s.status = 'active' THEN s.timezone ELSE excluded.timezone END,
        send_hour = CASE WHEN s.status = 'active' THEN s.send_hour ELSE excluded.send_hour END,
        paper_count = CASE WHEN s.status = 'active' THEN s.paper_count ELSE excluded.paper_count END,
+       cadence = CASE WHEN s.status = 'active' THEN s.cadence ELSE excluded.cadence END,
+       weekday = CASE WHEN s.status = 'active' THEN s.weekday ELSE excluded.weekday END,
        unsubscribed_at = CASE WHEN s.status = 'active' THEN s.unsubscribed_at ELSE NULL END,
        -- A reader who left and comes back starts with fresh links: confirmation mails from before
        -- they left stop working.
@@ -95,6 +104,8 @@ export async function recordSignup(
       preferences.sendHour,
       preferences.paperCount,
       resendAfterSeconds,
+      preferences.cadence,
+      preferences.weekday,
     ],
   );
   const row = result.rows[0]!;
