@@ -6,10 +6,18 @@ export {
   personalise,
   UNSUBSCRIBE_URL_PLACEHOLDER,
   VIEW_IN_BROWSER_URL_PLACEHOLDER,
+  votePlaceholder,
 } from './personal-links.ts';
 export { type ConfirmationInput, renderConfirmation } from './render-confirmation.ts';
 export { renderEdition } from './render-edition.ts';
 export { renderWelcome, type WelcomeInput } from './render-welcome.ts';
-export { digestSubject } from './subject.ts';
+export { digestSubject, weeklyDigestSubject } from './subject.ts';
 export { mjmlCompileCount, templateSource, templateVersion } from './template-cache.ts';
-export type { Branding, DigestPaper, EditionInput, PersonalLinks, RenderedMail } from './types.ts';
+export type {
+  Branding,
+  DigestPaper,
+  EditionInput,
+  PersonalLinks,
+  RenderedMail,
+  VoteDirection,
+} from './types.ts';

@@ -70,7 +70,9 @@ describe('renderEdition', () => {
     const mail = await renderEdition({ date: '2026-11-28', papers: [bare] }, branding);
     expect(mail.subject).toBe('1 trending paper: Untitled paper');
     expect(mail.html).not.toMatch(/<p[^>]*>\s*<\/p>/);
-    expect(mail.text).toContain('1. Untitled paper\n\n----');
+    expect(mail.text).toContain(
+      '1. Untitled paper\n   More like this: %%PB_VOTE_MORE_1%%\n   Less like this: %%PB_VOTE_LESS_1%%\n\n----',
+    );
   });
 
   it('leaves out badges whose count is unknown', async () => {

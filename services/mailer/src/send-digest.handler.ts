@@ -1,6 +1,6 @@
 import { findDigestToSend, markSent, markSkipped, recordSendFailure, suppress } from '@paperboy/db';
 import { personalise } from '@paperboy/digest';
-import { editionUrl, personalUrl } from '@paperboy/links';
+import { editionUrl, personalUrl, voteUrl } from '@paperboy/links';
 import { UnrecoverableError } from 'bullmq';
 import type { MailerDeps } from './deps.ts';
 import { digestMessageId, listId } from './mail-identity.ts';
@@ -49,6 +49,13 @@ export async function sendDigest(
     unsubscribeUrl,
     manageUrl: personalUrl(links, 'manage', subscriber),
     viewInBrowserUrl: editionUrl(links, edition.id),
+    // The edition's papers in mail order: position n's vote links name paper n.
+    voteUrl: (position, direction) => {
+      const paperId = edition.paperIds[position - 1];
+      if (paperId === undefined)
+        throw new Error(`edition ${edition.id} has no paper at position ${position}`);
+      return voteUrl(links, subscriber, paperId, direction);
+    },
   });
   try {
     const sent = await deps.transport.send(

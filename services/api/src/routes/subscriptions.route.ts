@@ -76,6 +76,8 @@ export function subscriptionsRoutes(app: App, deps: ApiDeps): void {
           timezone: checked.change.timezone ?? 'UTC',
           sendHour: checked.change.sendHour ?? 8,
           paperCount: checked.change.paperCount ?? config.papersPerDigest,
+          cadence: checked.change.cadence ?? 'daily',
+          weekday: checked.change.weekday ?? 1,
         },
         config.confirmationResendMinutes * 60,
       );
