@@ -1,3 +1,4 @@
+export * from './address-changes.repository.ts';
 export * from './admin.repository.ts';
 export * from './deliveries.repository.ts';
 export * from './editions.repository.ts';

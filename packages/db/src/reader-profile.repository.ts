@@ -173,3 +173,9 @@ export async function listVotes(db: Pool | PoolClient, subscriberId: string): Pr
   );
   return result.rows;
 }
+
+/** The title a vote page shows, or null for a paper the store does not have. */
+export async function findPaperTitle(db: Pool | PoolClient, paperId: string): Promise<string | null> {
+  const result = await db.query<{ title: string }>('SELECT title FROM papers WHERE id = $1', [paperId]);
+  return result.rows[0]?.title ?? null;
+}

@@ -43,13 +43,6 @@ function localClock(at: Date, timezone: string) {
   };
 }
 
-/** Monday of the ISO week a YYYY-MM-DD date falls in. */
-function weekOf(date: string): string {
-  const day = new Date(`${date}T00:00:00Z`);
-  const isoWeekday = ((day.getUTCDay() + 6) % 7) + 1;
-  return new Date(day.getTime() - (isoWeekday - 1) * 86_400_000).toISOString().slice(0, 10);
-}
-
 describe('planning daily and weekly digests with explicit instants', () => {
   let schema: TestSchema;
   let pool: Pool;

@@ -8,6 +8,12 @@ export {
   VIEW_IN_BROWSER_URL_PLACEHOLDER,
   votePlaceholder,
 } from './personal-links.ts';
+export {
+  type AddressConfirmationInput,
+  maskAddress,
+  renderAddressConfirmation,
+  renderAddressNotice,
+} from './render-address-change.ts';
 export { type ConfirmationInput, renderConfirmation } from './render-confirmation.ts';
 export { renderEdition } from './render-edition.ts';
 export { renderWelcome, type WelcomeInput } from './render-welcome.ts';

@@ -34,6 +34,9 @@ export const JobSchemas = {
   'send-digest': Type.Object({ deliveryId: Uuid }, { additionalProperties: false }),
   'send-confirmation': Type.Object({ subscriberId: Uuid }, { additionalProperties: false }),
   'send-welcome': Type.Object({ subscriberId: Uuid }, { additionalProperties: false }),
+  // A change of address: the link to the new address, then the notice to the old one.
+  'send-address-confirmation': Type.Object({ changeId: Uuid }, { additionalProperties: false }),
+  'send-address-notice': Type.Object({ changeId: Uuid }, { additionalProperties: false }),
   // date absent: the UTC day before the job was due. Schedules repeat one fixed payload, so
   // "yesterday" has to be worked out when the job runs.
   'ingest-hf': Type.Object(
@@ -54,6 +57,8 @@ export const JobQueue = {
   'send-digest': Queues.email,
   'send-confirmation': Queues.email,
   'send-welcome': Queues.email,
+  'send-address-confirmation': Queues.email,
+  'send-address-notice': Queues.email,
   'ingest-hf': Queues.ingest,
   'ingest-arxiv': Queues.ingest,
 } as const satisfies Record<JobName, QueueName>;

@@ -140,6 +140,30 @@ export const ExportSchema = Type.Object({
       ),
     }),
   ),
+  votes: Type.Array(
+    Type.Object({
+      paperId: Type.String(),
+      title: Type.String(),
+      direction: Type.Union([Type.Literal('more'), Type.Literal('less')]),
+      votedAt: Instant,
+    }),
+  ),
+  learnedTerms: Type.Array(
+    Type.Object({
+      term: Type.String(),
+      lexeme: Type.String(),
+      weight: Type.Number({ minimum: -1, maximum: 1 }),
+    }),
+  ),
+  addressChange: Type.Union([
+    Type.Object({
+      newEmail: Type.String(),
+      requestedAt: Instant,
+      expiresAt: Instant,
+      confirmedAt: MaybeInstant,
+    }),
+    Type.Null(),
+  ]),
 });
 
 export function exportView(data: SubscriberExport, now: Date): Static<typeof ExportSchema> {
@@ -164,5 +188,13 @@ export function exportView(data: SubscriberExport, now: Date): Static<typeof Exp
       sentAt: iso(delivery.sentAt),
       papers: delivery.papers.map((paper) => ({ ...paper, links: paper.links as Record<string, string> })),
     })),
+    votes: data.votes.map((vote) => ({ ...vote, votedAt: vote.votedAt.toISOString() })),
+    learnedTerms: data.learnedTerms.map(({ label, lexeme, weight }) => ({ term: label, lexeme, weight })),
+    addressChange: data.addressChange && {
+      newEmail: data.addressChange.newEmail,
+      requestedAt: data.addressChange.requestedAt.toISOString(),
+      expiresAt: data.addressChange.expiresAt.toISOString(),
+      confirmedAt: iso(data.addressChange.confirmedAt),
+    },
   };
 }

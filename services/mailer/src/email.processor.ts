@@ -1,6 +1,8 @@
 import { parseJob } from '@paperboy/queue';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { MailerDeps } from './deps.ts';
+import { sendAddressConfirmation } from './send-address-confirmation.handler.ts';
+import { sendAddressNotice } from './send-address-notice.handler.ts';
 import { sendConfirmation } from './send-confirmation.handler.ts';
 import { sendDigest } from './send-digest.handler.ts';
 import { sendWelcome } from './send-welcome.handler.ts';
@@ -36,6 +38,10 @@ function route(deps: MailerDeps, job: Job) {
       return sendConfirmation(deps, parseJob('send-confirmation', job.data).subscriberId);
     case 'send-welcome':
       return sendWelcome(deps, parseJob('send-welcome', job.data).subscriberId);
+    case 'send-address-confirmation':
+      return sendAddressConfirmation(deps, parseJob('send-address-confirmation', job.data).changeId);
+    case 'send-address-notice':
+      return sendAddressNotice(deps, parseJob('send-address-notice', job.data).changeId);
     default:
       throw new UnrecoverableError(`the email queue has no job named "${job.name}"`);
   }

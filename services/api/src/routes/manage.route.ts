@@ -2,6 +2,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   eraseSubscriber,
   exportSubscriberData,
+  findLearning,
+  findPendingAddressChange,
   revokeLinks,
   type Subscriber,
   updatePreferences,
@@ -12,6 +14,7 @@ import type { App } from '../app.ts';
 import type { ApiDeps } from '../deps.ts';
 import { formFrom, type ManageForm, managePage } from '../pages/manage-page.ts';
 import { erasedPage, eraseNotConfirmedPage, linksRevokedPage } from '../pages/manage-result-pages.ts';
+import type { ManageExtras } from '../pages/manage-sections.ts';
 import { sendPage } from '../pages/send-page.ts';
 import { invalidLinkPage } from '../pages/token-pages.ts';
 import type { FieldProblem } from '../preferences.ts';
@@ -44,16 +47,29 @@ export function manageRoutes(app: App, deps: ApiDeps): void {
       exportData: `${self}/export`,
       erase: `${self}/erase`,
       revoke: `${self}/revoke`,
+      changeAddress: `${self}/address`,
+      resetLearning: `${self}/learning/reset`,
     };
   };
-  const render = (
+  const render = async (
     token: string,
     subscriber: Subscriber,
-    extra: { form?: ManageForm; problems?: FieldProblem[]; saved?: boolean } = {},
+    extra: {
+      form?: ManageForm;
+      problems?: FieldProblem[];
+      saved?: boolean;
+      notices?: Pick<ManageExtras, 'addressNotice' | 'learningReset'>;
+    } = {},
   ) =>
     managePage({
       subscriber,
       actions: paths(token, subscriber),
+      extras: {
+        learning: await findLearning(deps.pool, subscriber.id),
+        pendingAddress: await findPendingAddressChange(deps.pool, subscriber.id),
+        addressNotice: extra.notices?.addressNotice ?? null,
+        learningReset: extra.notices?.learningReset ?? false,
+      },
       form: extra.form ?? formFrom(subscriber),
       problems: extra.problems ?? [],
       saved: extra.saved ?? false,
@@ -70,7 +86,13 @@ export function manageRoutes(app: App, deps: ApiDeps): void {
           summary: 'Preference centre page',
           tags,
           params: TokenParams,
-          querystring: Type.Object({ saved: Type.Optional(Type.Literal('1')) }),
+          querystring: Type.Object({
+            saved: Type.Optional(Type.Literal('1')),
+            address: Type.Optional(
+              Type.Union([Type.Literal('sent'), Type.Literal('invalid'), Type.Literal('refused')]),
+            ),
+            learning: Type.Optional(Type.Literal('reset')),
+          }),
           response: { 200: htmlResponse('The preference form'), 400: invalid, ...errorResponses(429) },
         },
       },
@@ -78,7 +100,15 @@ export function manageRoutes(app: App, deps: ApiDeps): void {
         const { token } = request.params;
         const reader = await findReader(deps, token);
         if (!reader) return sendPage(reply, 400, invalidLinkPage());
-        return sendPage(reply, 200, render(token, reader, { saved: request.query.saved === '1' }));
+        const notices = {
+          addressNotice: request.query.address ?? null,
+          learningReset: request.query.learning === 'reset',
+        };
+        return sendPage(
+          reply,
+          200,
+          await render(token, reader, { saved: request.query.saved === '1', notices }),
+        );
       },
     );
 
@@ -103,11 +133,11 @@ export function manageRoutes(app: App, deps: ApiDeps): void {
         const { token } = request.params;
         const reader = await findReader(deps, token);
         if (!reader) return sendPage(reply, 400, invalidLinkPage());
-        if (reader.status === 'unsubscribed') return sendPage(reply, 409, render(token, reader));
+        if (reader.status === 'unsubscribed') return sendPage(reply, 409, await render(token, reader));
         const form = readManageForm(request.body);
         if (!form.ok) {
           const shown = formFromBody(request.body, formFrom(reader));
-          return sendPage(reply, 400, render(token, reader, { form: shown, problems: form.problems }));
+          return sendPage(reply, 400, await render(token, reader, { form: shown, problems: form.problems }));
         }
         const updated = await updatePreferences(deps.pool, reader.id, reader.tokenVersion, form.change);
         if (!updated) return sendPage(reply, 400, invalidLinkPage());
