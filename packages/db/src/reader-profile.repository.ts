@@ -55,8 +55,13 @@ weighted AS (
 stems AS (
   SELECT DISTINCT ON (stem) stem, word
   FROM (
+    -- Split at hyphens and not: "class-imbalanced" is a lexeme of its own, and so is "imbalanced".
     SELECT word, count(*) AS uses
-    FROM voted, regexp_split_to_table(voted.text, '[^a-z0-9]+') AS word
+    FROM voted, LATERAL (
+      SELECT regexp_split_to_table(voted.text, '[^a-z0-9]+')
+      UNION ALL
+      SELECT regexp_split_to_table(voted.text, '[^a-z0-9-]+')
+    ) AS split(word)
     GROUP BY word
   ) AS words
   CROSS JOIN LATERAL (SELECT (ts_lexize('english_stem', word))[1] AS stem) AS lexized
