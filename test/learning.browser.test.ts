@@ -8,7 +8,9 @@ import { type Stack, startStack } from './support/stack.ts';
 
 const READER = 'learning.reader@example.org';
 const links = (text: string, path: string) =>
-  [...text.matchAll(new RegExp(`https://paperboy\\.test${path}[A-Za-z0-9_.-]+`, 'g'))].map((match) => match[0]);
+  [...text.matchAll(new RegExp(`https://paperboy\\.test${path}[A-Za-z0-9_.-]+`, 'g'))].map(
+    (match) => match[0],
+  );
 
 let stack: Stack;
 let browser: Browser;
@@ -51,7 +53,9 @@ describe('voting and the preference centre in a browser', () => {
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('More papers like this?');
     expect(await page.getByRole('button').count()).toBe(1);
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'vote-page.png'), fullPage: true });
-    const before = await stack.api.deps.pool.query('SELECT 1 FROM paper_votes WHERE subscriber_id = $1', [readerId]);
+    const before = await stack.api.deps.pool.query('SELECT 1 FROM paper_votes WHERE subscriber_id = $1', [
+      readerId,
+    ]);
     expect(before.rowCount).toBe(0);
 
     await page.getByRole('button', { name: 'Yes, more like this' }).click();
@@ -59,16 +63,19 @@ describe('voting and the preference centre in a browser', () => {
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Noted');
     expect(await page.getByRole('status').textContent()).toContain('more papers like');
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'vote-recorded.png'), fullPage: true });
-    const after = await stack.api.deps.pool.query('SELECT direction FROM paper_votes WHERE subscriber_id = $1', [
-      readerId,
-    ]);
+    const after = await stack.api.deps.pool.query(
+      'SELECT direction FROM paper_votes WHERE subscriber_id = $1',
+      [readerId],
+    );
     expect(after.rows).toEqual([{ direction: 1 }]);
     await page.context().close();
   });
 
   it('shows what was learned in the preference centre, lets the reader go weekly, and resets what was learned', async () => {
     // Two more "more" votes, pressed the same way, so the profile has something to say.
-    for (const link of links(digestText, '/vote/').filter((_, index) => index % 2 === 0).slice(1, 3)) {
+    for (const link of links(digestText, '/vote/')
+      .filter((_, index) => index % 2 === 0)
+      .slice(1, 3)) {
       const page = await open(link);
       await page.getByRole('button').click();
       await page.waitForLoadState();
@@ -95,7 +102,9 @@ describe('voting and the preference centre in a browser', () => {
     await page.getByRole('button', { name: 'Reset what was learned' }).click();
     await page.waitForLoadState();
     expect(await page.locator('#learning + .notice').textContent()).toContain('Forgotten');
-    const votes = await stack.api.deps.pool.query('SELECT 1 FROM paper_votes WHERE subscriber_id = $1', [readerId]);
+    const votes = await stack.api.deps.pool.query('SELECT 1 FROM paper_votes WHERE subscriber_id = $1', [
+      readerId,
+    ]);
     expect(votes.rowCount).toBe(0);
     await page.context().close();
   });
@@ -106,7 +115,9 @@ describe('voting and the preference centre in a browser', () => {
     await page.getByLabel('New email address').fill('new.home@example.org');
     await page.getByRole('button', { name: 'Send confirmation link' }).click();
     await page.waitForLoadState();
-    expect(await page.locator('#address + .notice').textContent()).toContain('If that address can receive mail');
+    expect(await page.locator('#address + .notice').textContent()).toContain(
+      'If that address can receive mail',
+    );
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'address-change-requested.png'), fullPage: true });
     await page.context().close();
   });

@@ -47,7 +47,7 @@ describe('daily or weekly, through the API', () => {
   it('says what is wrong with a cadence or weekday, and asks for the weekday of a weekly digest', async () => {
     const reader = await api.seed('bad.cadence@example.org');
     const headers = asReader(api.token(reader, 'manage'));
-    const cases: [unknown, RegExp][] = [
+    const cases: [Record<string, unknown>, RegExp][] = [
       [{ cadence: 'monthly' }, /body\.cadence/],
       [{ cadence: 'weekly' }, /body\.weekday is required for a weekly digest/],
       [{ cadence: 'weekly', weekday: 8 }, /body\.weekday/],
