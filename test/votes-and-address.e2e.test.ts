@@ -110,6 +110,19 @@ describe('votes from a real digest, a weekly digest, and a change of address', (
     const copy = await (await fetch(stack.local(webCopy))).text();
     expect(copy).not.toContain('/vote/');
     expect(copy).toContain('More like this');
+
+    // Erasing the subscription erases the votes and what was learned from them.
+    const erased = await fetch(`${stack.api.address}/v1/subscriptions/me`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${manageToken(reader)}` },
+    });
+    expect(erased.status).toBe(204);
+    const left = await stack.api.deps.pool.query(
+      `SELECT (SELECT count(*) FROM paper_votes WHERE subscriber_id = $1)::int AS votes,
+              (SELECT count(*) FROM reader_terms WHERE subscriber_id = $1)::int AS terms`,
+      [reader.id],
+    );
+    expect(left.rows).toEqual([{ votes: 0, terms: 0 }]);
   });
 
   it('sends a weekly reader one digest that says "this week", on their weekday only', async () => {
