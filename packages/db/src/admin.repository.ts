@@ -81,7 +81,7 @@ export async function listSubscribers(
 ): Promise<Page<SubscriberSummary>> {
   const result = await pool.query<SubscriberSummary & { cursorAt: string }>(
     `SELECT ${CURSOR_AT}, id, email, status, topics, timezone, send_hour AS "sendHour", paper_count AS "paperCount",
-       paused_until AS "pausedUntil", created_at AS "createdAt", confirmed_at AS "confirmedAt",
+       cadence, weekday, paused_until AS "pausedUntil", created_at AS "createdAt", confirmed_at AS "confirmedAt",
        unsubscribed_at AS "unsubscribedAt"
      FROM subscribers
      WHERE ($1::text IS NULL OR status = $1)

@@ -1,4 +1,6 @@
+import { readerIsDueSql } from './cadence.sql.ts';
 import type { Pool, PoolClient } from './pool.ts';
+import type { Cadence } from './subscribers.repository.ts';
 
 export type DeliveryStatus =
   | 'planned'
@@ -35,9 +37,11 @@ export interface Delivery {
 }
 
 /**
- * Creates today's delivery row for every active, unsuppressed, unpaused reader whose local send
- * hour has come (or everyone, with ignoreSendHour) and returns only the rows this call created:
- * the unique (subscriber, local date) makes racing planners create each row once.
+ * Creates today's delivery row for every active, unsuppressed, unpaused reader whose digest is due
+ * (cadence.sql.ts: their local send hour has come, and for weekly readers it is their weekday; or
+ * everyone, with ignoreSendHour) and returns only the rows this call created: the unique
+ * (subscriber, local date), and for weekly readers (subscriber, local week), make racing
+ * planners create each row once.
  */
 export async function planDueDeliveries(
   pool: Pool,
@@ -49,18 +53,19 @@ export async function planDueDeliveries(
     // everyone's digest for one bad row; the materialised CTE keeps such rows out before any
     // zone arithmetic runs.
     `WITH eligible AS MATERIALIZED (
-       SELECT s.id, s.timezone, s.send_hour
+       SELECT s.id, s.timezone, s.send_hour, s.cadence, s.weekday
        FROM subscribers s
        WHERE s.status = 'active'
          AND (s.paused_until IS NULL OR s.paused_until <= $1)
          AND s.timezone IN (SELECT name FROM pg_timezone_names)
          AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash)
      )
-     INSERT INTO deliveries (subscriber_id, local_date)
-     SELECT e.id, ($1::timestamptz AT TIME ZONE e.timezone)::date
-     FROM eligible e
-     WHERE $2 OR extract(hour FROM $1::timestamptz AT TIME ZONE e.timezone) >= e.send_hour
-     ON CONFLICT (subscriber_id, local_date) DO NOTHING
+     INSERT INTO deliveries (subscriber_id, local_date, cadence)
+     SELECT e.id, local.at::date, e.cadence
+     FROM eligible e CROSS JOIN LATERAL (SELECT $1::timestamptz AT TIME ZONE e.timezone AS at) AS local
+     WHERE ${readerIsDueSql('e', 'local.at', '$2')}
+     -- No conflict target: either key (the local day, or a weekly reader's local week) stops a row.
+     ON CONFLICT DO NOTHING
      RETURNING id`,
     [now.toISOString(), options.ignoreSendHour],
   );
@@ -96,6 +101,8 @@ export interface ComposableDelivery {
   readerStatus: string;
   topics: string[];
   paperCount: number;
+  /** The cadence the delivery was planned with: a weekly digest looks back over the week. */
+  cadence: Cadence;
 }
 
 /**
@@ -109,7 +116,7 @@ export async function lockPlannedDeliveries(
 ): Promise<ComposableDelivery[]> {
   const result = await client.query<ComposableDelivery>(
     `SELECT d.id, d.subscriber_id AS "subscriberId", d.local_date AS "localDate", s.status AS "readerStatus",
-            s.topics, s.paper_count AS "paperCount"
+            s.topics, s.paper_count AS "paperCount", d.cadence
      FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
      WHERE d.id = ANY($1::uuid[]) AND d.status = 'planned'
      ORDER BY d.local_date, d.id

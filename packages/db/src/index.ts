@@ -1,3 +1,4 @@
+export * from './address-changes.repository.ts';
 export * from './admin.repository.ts';
 export * from './bounces.repository.ts';
 export * from './deliveries.repository.ts';
@@ -23,6 +24,8 @@ export {
   type PoolErrorHandler,
 } from './pool.ts';
 export * from './preferences.repository.ts';
+export * from './reader-profile.repository.ts';
+export { LEARNING_STRENGTH } from './reader-profile.sql.ts';
 export * from './subscriber-data.repository.ts';
 export * from './subscribers.repository.ts';
 export * from './suppressions.repository.ts';

@@ -1,6 +1,7 @@
 import { type PaperCard, type PaperLinks, trendingScoreSql } from '@paperboy/papers';
 import { topicMatchOrder, trendingOrder } from './paper-ranking.sql.ts';
 import type { Pool, PoolClient } from './pool.ts';
+import { LEARNED_SCORES_CTES, learnedRankingScore } from './reader-profile.sql.ts';
 
 export interface SelectedPaper extends PaperCard {
   matchedTopics: string[];
@@ -25,6 +26,10 @@ export interface SelectionRequest {
  *    topic's second best, so one prolific topic cannot crowd out a reader's other interests.
  *    A paper matching several topics takes its best place and ranks above single matches there.
  * 3. Papers matching no topic fill the rest in the general trending order.
+ * 4. What the reader's votes taught (reader-profile.sql.ts) scales each candidate's trending score
+ *    wherever it orders papers (among equally good topic matches, and in the general fill): papers
+ *    sharing terms with what they liked rise, those like what they disliked fall. A reader without
+ *    learned terms is ranked by the trending score itself, exactly as before votes existed.
  *
  * What does not depend on the reader is worked out once per statement: the window's papers with
  * their trending scores (`window_papers`, from the batch's earliest date) and every topic's
@@ -34,20 +39,21 @@ export interface SelectionRequest {
  * compose batch cost well under a millisecond per reader.
  */
 const SELECTION_ORDER = `m.best_place NULLS LAST, m.match_score DESC NULLS LAST,
-           ${trendingOrder('c.trending_score', 'c.upvotes', 'c.id')}`;
+           ${trendingOrder('c.ranking_score', 'c.upvotes', 'c.id')}`;
 
 const SELECT_SQL = `
 WITH readers AS MATERIALIZED (
   SELECT * FROM jsonb_to_recordset($1::jsonb)
-    AS r(reader_key text, subscriber_id uuid, topics text[], local_date date, paper_limit int)
+    AS r(reader_key text, subscriber_id uuid, topics text[], local_date date, paper_limit int,
+         lookback_days int)
 ),
 window_papers AS MATERIALIZED (
-  SELECT p.id, p.search, p.upvotes, ${trendingScoreSql('$3')} AS trending_score,
+  SELECT p.id, p.search, p.upvotes, ${trendingScoreSql('$2')} AS trending_score,
          coalesce(p.trending_date, (p.first_seen_at AT TIME ZONE 'UTC')::date) AS paper_date
   FROM papers p
   WHERE NOT p.withdrawn
     AND coalesce(p.trending_date, (p.first_seen_at AT TIME ZONE 'UTC')::date)
-        > (SELECT min(local_date) FROM readers) - $2::int
+        > (SELECT min(local_date - lookback_days) FROM readers)
 ),
 topics AS MATERIALIZED (
   SELECT topic, paperboy_topic_query(topic) AS query
@@ -56,15 +62,18 @@ topics AS MATERIALIZED (
 topic_hits AS MATERIALIZED (
   SELECT t.topic, w.id, ts_rank(w.search, t.query) AS topic_rank
   FROM window_papers w JOIN topics t ON w.search @@ t.query
-)
+),
+${LEARNED_SCORES_CTES}
 SELECT r.reader_key, p.id, p.title, p.authors, p.abstract, p.ai_summary, p.links, p.upvotes, p.comments,
        p.github_stars, selection.matched_topics, selection.trending_score, selection.position
 FROM readers r
+LEFT JOIN learned_scores learned ON learned.reader_key = r.reader_key
 CROSS JOIN LATERAL (
   WITH candidates AS (
-    SELECT w.id, w.upvotes, w.trending_score
+    SELECT w.id, w.upvotes, w.trending_score,
+           ${learnedRankingScore('learned.scores', 'w.id', 'w.trending_score')} AS ranking_score
     FROM window_papers w
-    WHERE w.paper_date > r.local_date - $2::int
+    WHERE w.paper_date > r.local_date - r.lookback_days
       AND NOT EXISTS (
         SELECT 1 FROM delivery_papers dp WHERE dp.subscriber_id = r.subscriber_id AND dp.paper_id = w.id
       )
@@ -73,7 +82,7 @@ CROSS JOIN LATERAL (
     SELECT c.id, h.topic, h.topic_rank,
            row_number() OVER (
              PARTITION BY h.topic
-             ORDER BY ${topicMatchOrder('h.topic_rank', 'c.trending_score', 'c.upvotes', 'c.id')}
+             ORDER BY ${topicMatchOrder('h.topic_rank', 'c.ranking_score', 'c.upvotes', 'c.id')}
            ) AS place
     FROM candidates c JOIN topic_hits h ON h.id = c.id
     WHERE h.topic = ANY (r.topics)
@@ -149,8 +158,18 @@ export async function selectPapersForReader(
 }
 
 export interface BatchSelectionRequest {
-  /** deliveryId keys the result; a subscriber must appear at most once (see below). */
-  readers: { deliveryId: string; subscriberId: string; topics: string[]; localDate: string; limit: number }[];
+  /**
+   * deliveryId keys the result; a subscriber must appear at most once (see below). A reader's own
+   * lookbackDays (a weekly digest's week) overrides the batch's.
+   */
+  readers: {
+    deliveryId: string;
+    subscriberId: string;
+    topics: string[];
+    localDate: string;
+    limit: number;
+    lookbackDays?: number;
+  }[];
   lookbackDays: number;
 }
 
@@ -176,9 +195,9 @@ export async function selectPapersForReaders(
         topics: reader.topics,
         local_date: reader.localDate,
         paper_limit: reader.limit,
+        lookback_days: reader.lookbackDays ?? request.lookbackDays,
       })),
     ),
-    request.lookbackDays,
     now.toISOString(),
   ]);
   for (const row of result.rows) selections.get(row.reader_key)?.push(toSelectedPaper(row));

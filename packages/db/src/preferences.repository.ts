@@ -1,5 +1,5 @@
 import type { Pool } from './pool.ts';
-import { SUBSCRIBER_COLUMNS, type Subscriber } from './subscribers.repository.ts';
+import { type Cadence, SUBSCRIBER_COLUMNS, type Subscriber } from './subscribers.repository.ts';
 
 /** What a reader may change about their digest; absent fields stay as they are. */
 export interface PreferenceChange {
@@ -7,6 +7,9 @@ export interface PreferenceChange {
   timezone?: string;
   sendHour?: number;
   paperCount?: number;
+  cadence?: Cadence;
+  /** ISO weekday of a weekly digest, 1 = Monday … 7 = Sunday. */
+  weekday?: number;
   /** Pause for this many days from now; 0 resumes at once. */
   pauseDays?: number;
 }
@@ -29,6 +32,8 @@ export async function updatePreferences(
          timezone = coalesce($4, timezone),
          send_hour = coalesce($5, send_hour),
          paper_count = coalesce($6, paper_count),
+         cadence = coalesce($8, cadence),
+         weekday = coalesce($9, weekday),
          paused_until = CASE
            WHEN $7::int IS NULL THEN paused_until
            WHEN $7::int = 0 THEN NULL
@@ -50,6 +55,8 @@ export async function updatePreferences(
       change.sendHour ?? null,
       change.paperCount ?? null,
       change.pauseDays ?? null,
+      change.cadence ?? null,
+      change.weekday ?? null,
     ],
   );
   return result.rows[0] ?? null;

@@ -1,4 +1,5 @@
 import { inTransaction, type Pool } from './pool.ts';
+import { type LearnedTerm, listVotes, type VoteRecord } from './reader-profile.repository.ts';
 import type { Subscriber } from './subscribers.repository.ts';
 
 /** Everything paperboy stores about one reader, as they would read it. */
@@ -23,12 +24,18 @@ export interface SubscriberExport {
     sentAt: Date | null;
     papers: { paperId: string; title: string; position: number; matchedTopics: string[]; links: unknown }[];
   }[];
+  /** "More like this" / "less like this", newest first. */
+  votes: VoteRecord[];
+  /** What the votes taught: the profile ranking uses. */
+  learnedTerms: LearnedTerm[];
+  /** A change of address asked for and not yet confirmed (a confirmed one leaves no trace here). */
+  addressChange: { newEmail: string; requestedAt: Date; expiresAt: Date; confirmedAt: Date | null } | null;
 }
 
 export async function exportSubscriberData(pool: Pool, id: string): Promise<SubscriberExport | null> {
   const subscriber = await pool.query<SubscriberExport['subscriber']>(
     `SELECT id, email, email_hash AS "emailHash", status, topics, timezone, send_hour AS "sendHour",
-       paper_count AS "paperCount", token_version AS "tokenVersion", paused_until AS "pausedUntil",
+       paper_count AS "paperCount", cadence, weekday, token_version AS "tokenVersion", paused_until AS "pausedUntil",
        confirmation_sent_at AS "confirmationSentAt", confirmed_at AS "confirmedAt",
        unsubscribed_at AS "unsubscribedAt", created_at AS "createdAt", updated_at AS "updatedAt"
      FROM subscribers WHERE id = $1`,
@@ -56,11 +63,29 @@ export async function exportSubscriberData(pool: Pool, id: string): Promise<Subs
      ORDER BY d.local_date, d.planned_at`,
     [id],
   );
-  return { subscriber: row, suppression: suppression.rows[0] ?? null, deliveries: deliveries.rows };
+  const terms = await pool.query<LearnedTerm>(
+    'SELECT label, lexeme, weight FROM reader_terms WHERE subscriber_id = $1 ORDER BY abs(weight) DESC, lexeme',
+    [id],
+  );
+  const addressChange = await pool.query<NonNullable<SubscriberExport['addressChange']>>(
+    `SELECT new_email AS "newEmail", requested_at AS "requestedAt", expires_at AS "expiresAt",
+       confirmed_at AS "confirmedAt"
+     FROM address_changes WHERE subscriber_id = $1`,
+    [id],
+  );
+  return {
+    subscriber: row,
+    suppression: suppression.rows[0] ?? null,
+    deliveries: deliveries.rows,
+    votes: await listVotes(pool, id),
+    learnedTerms: terms.rows,
+    addressChange: addressChange.rows[0] ?? null,
+  };
 }
 
 /**
- * Erases a reader: the row goes and its deliveries and paper history cascade with it. Only the
+ * Erases a reader: the row goes and its deliveries, paper history, votes, learned terms and any
+ * change of address cascade with it. Only the
  * address's hash stays, on the suppression list, so it is not mailed again unless it signs up and
  * confirms anew. Erasing never weakens a stronger reason (complaint, hard bounce, operator block):
  * that reason stays, only its detail goes, as does every detail in the address's history (bounce

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from './pool.ts';
 
 export type SubscriberStatus = 'pending' | 'active' | 'unsubscribed';
+export type Cadence = 'daily' | 'weekly';
 
 export interface Subscriber {
   id: string;
@@ -11,6 +12,9 @@ export interface Subscriber {
   timezone: string;
   sendHour: number;
   paperCount: number;
+  cadence: Cadence;
+  /** ISO weekday of a weekly digest: 1 = Monday … 7 = Sunday (kept, unused, while daily). */
+  weekday: number;
   tokenVersion: number;
   pausedUntil: Date | null;
   confirmationSentAt: Date | null;
@@ -25,8 +29,8 @@ export interface Preferences {
   sendHour: number;
   paperCount: number;
   /** Absent = daily. */
-  cadence?: 'daily' | 'weekly';
-  /** ISO weekday of a weekly digest, 1 = Monday … 7 = Sunday (kept, unused, while daily); absent = 1. */
+  cadence?: Cadence;
+  /** ISO weekday of a weekly digest, 1 = Monday … 7 = Sunday; absent = 1. */
   weekday?: number;
 }
 
@@ -36,7 +40,7 @@ export function emailHash(normalisedEmail: string): string {
 }
 
 export const SUBSCRIBER_COLUMNS = `id, email, status, topics, timezone, send_hour AS "sendHour", paper_count AS "paperCount",
-  token_version AS "tokenVersion", paused_until AS "pausedUntil", confirmation_sent_at AS "confirmationSentAt",
+  cadence, weekday, token_version AS "tokenVersion", paused_until AS "pausedUntil", confirmation_sent_at AS "confirmationSentAt",
   confirmed_at AS "confirmedAt", unsubscribed_at AS "unsubscribedAt", created_at AS "createdAt"`;
 
 export async function findSubscriber(db: Pool | PoolClient, id: string): Promise<Subscriber | null> {

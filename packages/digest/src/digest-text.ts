@@ -14,6 +14,8 @@ function paperText(paper: PaperView, indent: string): string[] {
     ...(paper.links.length > 0 ? [''] : []),
     ...paper.links.map((link) => `${indent}${`${link.label}:`.padEnd(labelWidth)}${link.url}`),
     ...(paper.matched ? wrapText(paper.matched, WIDTH, indent) : []),
+    `${indent}More like this: ${paper.moreUrl}`,
+    `${indent}Less like this: ${paper.lessUrl}`,
   ];
 }
 

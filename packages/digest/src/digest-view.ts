@@ -8,8 +8,9 @@ import {
   MANAGE_URL_PLACEHOLDER,
   UNSUBSCRIBE_URL_PLACEHOLDER,
   VIEW_IN_BROWSER_URL_PLACEHOLDER,
+  votePlaceholder,
 } from './personal-links.ts';
-import { digestPreview, digestSubject } from './subject.ts';
+import { digestPreview, digestSubject, weeklyDigestSubject } from './subject.ts';
 import { paperSummary } from './summary.ts';
 import type { Branding, DigestPaper, EditionInput } from './types.ts';
 
@@ -24,6 +25,9 @@ export interface PaperView {
   summary: string;
   links: LabelledLink[];
   matched: string;
+  /** The reader's "more like this" / "less like this" links: placeholders until send time. */
+  moreUrl: string;
+  lessUrl: string;
 }
 
 export interface DigestView {
@@ -52,6 +56,8 @@ function paperView(paper: DigestPaper, index: number, publicBaseUrl: string): Pa
     summary: paperSummary(paper.abstract, paper.aiSummary),
     links: paperLinkRow(links, paperPage),
     matched: topics.length > 0 ? `Matched: ${topics.join(', ')}` : '',
+    moreUrl: votePlaceholder(index + 1, 'more'),
+    lessUrl: votePlaceholder(index + 1, 'less'),
   };
 }
 
@@ -60,16 +66,25 @@ export function digestView(input: EditionInput, branding: Branding): DigestView 
   const first = input.papers[0];
   if (first === undefined) throw new RangeError('An edition needs at least one paper');
   const count = input.papers.length;
+  const weekly = input.cadence === 'weekly';
+  const topTitle = cleanText(first.title) || UNTITLED;
+  const countLabel = `${count} trending ${count === 1 ? 'paper' : 'papers'}`;
   return {
-    subject: digestSubject(count, cleanText(first.title) || UNTITLED),
-    preview: digestPreview(input.papers.map((paper) => paper.title)),
+    subject: weekly ? weeklyDigestSubject(count, topTitle) : digestSubject(count, topTitle),
+    preview: digestPreview(
+      input.papers.map((paper) => paper.title),
+      140,
+      weekly,
+    ),
     homeUrl: branding.publicBaseUrl,
-    countLabel: `${count} trending ${count === 1 ? 'paper' : 'papers'}`,
-    dateLabel: formatEditionDate(input.date),
+    countLabel: weekly ? `${countLabel} this week` : countLabel,
+    dateLabel: weekly
+      ? `The week's best you have not seen yet · ${formatEditionDate(input.date)}`
+      : formatEditionDate(input.date),
     papers: input.papers.map((paper, index) => paperView(paper, index, branding.publicBaseUrl)),
     footer: footerView(
       branding,
-      `You get this mail because you subscribed to the paperboy daily digest at ${siteName(branding)}.`,
+      `You get this mail because you subscribed to the paperboy ${weekly ? 'weekly' : 'daily'} digest at ${siteName(branding)}.`,
       {
         manageUrl: MANAGE_URL_PLACEHOLDER,
         unsubscribeUrl: UNSUBSCRIBE_URL_PLACEHOLDER,

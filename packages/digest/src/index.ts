@@ -7,12 +7,26 @@ export {
   personalise,
   UNSUBSCRIBE_URL_PLACEHOLDER,
   VIEW_IN_BROWSER_URL_PLACEHOLDER,
+  votePlaceholder,
 } from './personal-links.ts';
+export {
+  type AddressConfirmationInput,
+  maskAddress,
+  renderAddressConfirmation,
+  renderAddressNotice,
+} from './render-address-change.ts';
 export { type ConfirmationInput, renderConfirmation } from './render-confirmation.ts';
 export { type DataLinkInput, renderDataLink } from './render-data-link.ts';
 export { renderEdition } from './render-edition.ts';
 export { renderWelcome, type WelcomeInput } from './render-welcome.ts';
-export { digestSubject } from './subject.ts';
+export { digestSubject, weeklyDigestSubject } from './subject.ts';
 export { paperSummary } from './summary.ts';
 export { mjmlCompileCount, templateSource, templateVersion } from './template-cache.ts';
-export type { Branding, DigestPaper, EditionInput, PersonalLinks, RenderedMail } from './types.ts';
+export type {
+  Branding,
+  DigestPaper,
+  EditionInput,
+  PersonalLinks,
+  RenderedMail,
+  VoteDirection,
+} from './types.ts';

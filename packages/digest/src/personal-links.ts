@@ -1,6 +1,6 @@
 import { escapeHtml } from './escape-html.ts';
 import { requireAbsoluteUrl } from './links.ts';
-import type { PersonalLinks, RenderedMail } from './types.ts';
+import type { PersonalLinks, RenderedMail, VoteDirection } from './types.ts';
 
 /*
  * An edition is rendered once and shared, so the reader's own links stay placeholders until send
@@ -11,24 +11,58 @@ export const UNSUBSCRIBE_URL_PLACEHOLDER = '%%PB_UNSUBSCRIBE_URL%%';
 export const MANAGE_URL_PLACEHOLDER = '%%PB_MANAGE_URL%%';
 export const VIEW_IN_BROWSER_URL_PLACEHOLDER = '%%PB_VIEW_IN_BROWSER_URL%%';
 
-export const PERSONAL_LINK_PLACEHOLDERS: Readonly<Record<keyof PersonalLinks, string>> = Object.freeze({
+type FixedLinks = Omit<PersonalLinks, 'voteUrl'>;
+
+export const PERSONAL_LINK_PLACEHOLDERS: Readonly<Record<keyof FixedLinks, string>> = Object.freeze({
   unsubscribeUrl: UNSUBSCRIBE_URL_PLACEHOLDER,
   manageUrl: MANAGE_URL_PLACEHOLDER,
   viewInBrowserUrl: VIEW_IN_BROWSER_URL_PLACEHOLDER,
 });
 
-const ANY_PLACEHOLDER = /%%PB_(UNSUBSCRIBE|MANAGE|VIEW_IN_BROWSER)_URL%%/g;
-const KEY_BY_NAME: Record<string, keyof PersonalLinks> = {
+/** The vote link placeholder of the paper at a 1-based position: one per paper and direction. */
+export function votePlaceholder(position: number, direction: VoteDirection): string {
+  return `%%PB_VOTE_${direction.toUpperCase()}_${position}%%`;
+}
+
+const ANY_PLACEHOLDER = /%%PB_(?:(UNSUBSCRIBE|MANAGE|VIEW_IN_BROWSER)_URL|VOTE_(MORE|LESS)_(\d{1,3}))%%/g;
+const KEY_BY_NAME: Record<string, keyof FixedLinks> = {
   UNSUBSCRIBE: 'unsubscribeUrl',
   MANAGE: 'manageUrl',
   VIEW_IN_BROWSER: 'viewInBrowserUrl',
 };
 
-function fill(body: string, values: Record<keyof PersonalLinks, string>): string {
+/** Every link value a reader's mail needs, each computed once and shared by both parts. */
+class LinkValues {
+  private readonly votes = new Map<string, string>();
+  readonly fixed: FixedLinks;
+
+  constructor(private readonly links: PersonalLinks) {
+    this.fixed = {
+      unsubscribeUrl: requireAbsoluteUrl(links.unsubscribeUrl, 'unsubscribeUrl'),
+      manageUrl: requireAbsoluteUrl(links.manageUrl, 'manageUrl'),
+      viewInBrowserUrl: requireAbsoluteUrl(links.viewInBrowserUrl, 'viewInBrowserUrl'),
+    };
+  }
+
+  vote(position: number, direction: VoteDirection): string {
+    const key = `${direction}${position}`;
+    let url = this.votes.get(key);
+    if (url === undefined) {
+      url = requireAbsoluteUrl(this.links.voteUrl(position, direction), 'voteUrl');
+      this.votes.set(key, url);
+    }
+    return url;
+  }
+}
+
+function fill(body: string, values: LinkValues, encode: (url: string) => string): string {
   // A replacer function, not a replacement string: a URL holding "$&" must stay literal.
-  return body.replace(
-    ANY_PLACEHOLDER,
-    (_match, name: string) => values[KEY_BY_NAME[name] ?? 'unsubscribeUrl'],
+  return body.replace(ANY_PLACEHOLDER, (_match, name?: string, direction?: string, position?: string) =>
+    encode(
+      name !== undefined
+        ? values.fixed[KEY_BY_NAME[name] ?? 'unsubscribeUrl']
+        : values.vote(Number(position), direction === 'MORE' ? 'more' : 'less'),
+    ),
   );
 }
 
@@ -37,15 +71,6 @@ function fill(body: string, values: Record<keyof PersonalLinks, string>): string
  * HTML part and verbatim in the text part. One pass over each part, cheap enough per send.
  */
 export function personalise(mail: RenderedMail, links: PersonalLinks): RenderedMail {
-  const raw = {
-    unsubscribeUrl: requireAbsoluteUrl(links.unsubscribeUrl, 'unsubscribeUrl'),
-    manageUrl: requireAbsoluteUrl(links.manageUrl, 'manageUrl'),
-    viewInBrowserUrl: requireAbsoluteUrl(links.viewInBrowserUrl, 'viewInBrowserUrl'),
-  };
-  const escaped = {
-    unsubscribeUrl: escapeHtml(raw.unsubscribeUrl),
-    manageUrl: escapeHtml(raw.manageUrl),
-    viewInBrowserUrl: escapeHtml(raw.viewInBrowserUrl),
-  };
-  return { ...mail, html: fill(mail.html, escaped), text: fill(mail.text, raw) };
+  const values = new LinkValues(links);
+  return { ...mail, html: fill(mail.html, values, escapeHtml), text: fill(mail.text, values, (url) => url) };
 }

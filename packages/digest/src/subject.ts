@@ -9,10 +9,17 @@ export function digestSubject(paperCount: number, topTitle: string, max = MAX_SU
   return prefix + trimOnWord(cleanText(topTitle), max - prefix.length);
 }
 
+/** "This week's 5 trending papers: <top title>": a weekly digest says so before it is opened. */
+export function weeklyDigestSubject(paperCount: number, topTitle: string, max = MAX_SUBJECT_CHARS): string {
+  return `This week's ${digestSubject(paperCount, topTitle, max - 12)}`;
+}
+
 /** The inbox preview line: what else is inside, after the subject's top paper. */
-export function digestPreview(titles: readonly string[], max = 140): string {
+export function digestPreview(titles: readonly string[], max = 140, weekly = false): string {
   const [, second, ...rest] = titles.map(cleanText);
-  if (second === undefined) return 'Your daily paper from paperboy.';
+  if (second === undefined)
+    return weekly ? 'Your weekly paper from paperboy.' : 'Your daily paper from paperboy.';
   const more = rest.length > 0 ? ` and ${rest.length} more` : '';
-  return `Also today: ${trimOnWord(second, max - 12 - more.length)}${more}`;
+  const also = weekly ? 'Also this week: ' : 'Also today: ';
+  return `${also}${trimOnWord(second, max - also.length - more.length)}${more}`;
 }

@@ -5,7 +5,7 @@ import mjml2html from 'mjml';
 import { asciiHtml } from './ascii-html.ts';
 import { leanHtml } from './lean-html.ts';
 
-export type TemplateName = 'digest' | 'confirmation' | 'welcome' | 'data-link';
+export type TemplateName = 'digest' | 'confirmation' | 'welcome' | 'data-link' | 'notice';
 
 /**
  * Bump when TypeScript code changes what a template shows (authors, summaries, badges), so stored

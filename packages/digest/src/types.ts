@@ -11,6 +11,8 @@ export interface EditionInput {
   /** The reader's local date the digest is for, YYYY-MM-DD. */
   date: string;
   papers: DigestPaper[];
+  /** A weekly digest says "this week" where a daily one says today; absent = daily. */
+  cadence?: 'daily' | 'weekly';
 }
 
 /** Settings that are the same for every mail: from config, not from the reader. */
@@ -31,9 +33,16 @@ export interface RenderedMail {
   text: string;
 }
 
+export type VoteDirection = 'more' | 'less';
+
 /** The only per-reader parts of a digest, filled in at send time. */
 export interface PersonalLinks {
   unsubscribeUrl: string;
   manageUrl: string;
   viewInBrowserUrl: string;
+  /**
+   * "More like this" / "less like this" for the paper at this 1-based position of the edition
+   * (the edition's paperIds say which paper that is). Called at most once per paper and direction.
+   */
+  voteUrl: (position: number, direction: VoteDirection) => string;
 }

@@ -40,6 +40,8 @@ describe('edition sharing', () => {
         unsubscribeUrl: `https://paperboy.example.org/u/reader${reader}`,
         manageUrl: `https://paperboy.example.org/m/reader${reader}`,
         viewInBrowserUrl: `https://paperboy.example.org/e/${key}?r=reader${reader}`,
+        voteUrl: (position: number, direction: string) =>
+          `https://paperboy.example.org/vote/reader${reader}-${direction}-${position}`,
       };
       mails.push(personalise(await edition, links));
     }

@@ -9,6 +9,7 @@ export const personalLinks: PersonalLinks = {
   unsubscribeUrl: 'https://paperboy.example.org/u/tok_unsub?sig=abc&v=1',
   manageUrl: 'https://paperboy.example.org/m/tok_manage?sig=def&v=1',
   viewInBrowserUrl: 'https://paperboy.example.org/e/edition123?r=tok_view&sig=ghi',
+  voteUrl: (position, direction) => `https://paperboy.example.org/vote/tok_${direction}_${position}?sig=jkl`,
 };
 
 export function makePaper(overrides: Partial<DigestPaper> = {}): DigestPaper {
@@ -157,4 +158,7 @@ export const longPersonalLinks: PersonalLinks = {
   unsubscribeUrl: `https://paperboy.example.org/u/${'a'.repeat(180)}?sig=${'b'.repeat(64)}`,
   manageUrl: `https://paperboy.example.org/m/${'c'.repeat(180)}?sig=${'d'.repeat(64)}`,
   viewInBrowserUrl: `https://paperboy.example.org/e/${'e'.repeat(32)}?r=${'f'.repeat(180)}&sig=${'g'.repeat(64)}`,
+  // A vote token (purpose, reader id, version, expiry, direction and paper id, then the MAC) is ~130 characters.
+  voteUrl: (position, direction) =>
+    `https://paperboy.example.org/vote/${direction}${position}${'h'.repeat(125)}`,
 };

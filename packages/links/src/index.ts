@@ -1,4 +1,5 @@
 export {
+  changeAddressUrl,
   confirmUrl,
   DATA_LINK_TTL_SECONDS,
   dataUrl,
@@ -8,8 +9,12 @@ export {
   type LinkSettings,
   type LinkSubject,
   linkPaths,
+  parseVoteTarget,
   personalFeedUrl,
   personalUrl,
+  type VoteDirection,
+  voteTarget,
+  voteUrl,
 } from './links.ts';
 export { signToken, type TokenCheck, type TokenClaims, type TokenPurpose, verifyToken } from './tokens.ts';
 export {

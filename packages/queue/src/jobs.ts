@@ -36,6 +36,9 @@ export const JobSchemas = {
   'send-welcome': Type.Object({ subscriberId: Uuid }, { additionalProperties: false }),
   // A fresh, one-hour link to export or erase one's data, mailed because the reader asked for it.
   'send-data-link': Type.Object({ subscriberId: Uuid }, { additionalProperties: false }),
+  // A change of address: the link to the new address, then the notice to the old one.
+  'send-address-confirmation': Type.Object({ changeId: Uuid }, { additionalProperties: false }),
+  'send-address-notice': Type.Object({ changeId: Uuid }, { additionalProperties: false }),
   // date absent: the UTC day before the job was due. Schedules repeat one fixed payload, so
   // "yesterday" has to be worked out when the job runs.
   'ingest-hf': Type.Object(
@@ -57,6 +60,8 @@ export const JobQueue = {
   'send-confirmation': Queues.email,
   'send-welcome': Queues.email,
   'send-data-link': Queues.email,
+  'send-address-confirmation': Queues.email,
+  'send-address-notice': Queues.email,
   'ingest-hf': Queues.ingest,
   'ingest-arxiv': Queues.ingest,
 } as const satisfies Record<JobName, QueueName>;

@@ -58,11 +58,16 @@ export function checkPreferences(
     ['sendHour', 0, 23],
     ['paperCount', LIMITS.minPapers, LIMITS.maxPapers],
     ['pauseDays', 0, LIMITS.maxPauseDays],
+    ['weekday', 1, 7],
   ] as const;
   for (const [field, min, max] of ranges) {
     const value = change[field];
     if (value !== undefined && (!Number.isInteger(value) || value < min || value > max))
       problems.push({ field, message: `must be a whole number from ${min} to ${max}` });
   }
+  if (change.cadence !== undefined && change.cadence !== 'daily' && change.cadence !== 'weekly')
+    problems.push({ field: 'cadence', message: 'must be daily or weekly' });
+  if (change.cadence === 'weekly' && change.weekday === undefined)
+    problems.push({ field: 'weekday', message: 'is required for a weekly digest (1 = Monday … 7 = Sunday)' });
   return problems.length > 0 ? { ok: false, problems } : { ok: true, change: cleaned };
 }

@@ -16,5 +16,6 @@ export function publicCopy(
     manageUrl: helpUrl,
     unsubscribeUrl: helpUrl,
     viewInBrowserUrl: editionUrl(config, editionId),
+    voteUrl: () => helpUrl,
   });
 }

@@ -17,6 +17,18 @@ export const PreferenceFields = {
     Type.Integer({ minimum: 0, maximum: 23, description: 'Local hour the digest is sent' }),
   ),
   paperCount: Type.Optional(Type.Integer({ minimum: LIMITS.minPapers, maximum: LIMITS.maxPapers })),
+  cadence: Type.Optional(
+    Type.Union([Type.Literal('daily'), Type.Literal('weekly')], {
+      description: "daily (default), or weekly: one digest of the week's best per local week, on `weekday`",
+    }),
+  ),
+  weekday: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 7,
+      description: 'ISO weekday of a weekly digest, 1 = Monday … 7 = Sunday; required with cadence weekly',
+    }),
+  ),
 };
 
 export const PreferencesPatch = Type.Object(
@@ -41,6 +53,8 @@ export const Status = Type.Union([
   Type.Literal('unsubscribed'),
 ]);
 
+export const CadenceSchema = Type.Union([Type.Literal('daily'), Type.Literal('weekly')]);
+
 export const ReaderSchema = Type.Object({
   email: Type.String(),
   status: Status,
@@ -48,6 +62,8 @@ export const ReaderSchema = Type.Object({
   timezone: Type.String(),
   sendHour: Type.Integer(),
   paperCount: Type.Integer(),
+  cadence: CadenceSchema,
+  weekday: Type.Integer({ minimum: 1, maximum: 7 }),
   pausedUntil: MaybeInstant,
   confirmedAt: MaybeInstant,
   createdAt: Instant,
@@ -63,6 +79,8 @@ export function readerView(subscriber: Subscriber): Static<typeof ReaderSchema> 
     timezone: subscriber.timezone,
     sendHour: subscriber.sendHour,
     paperCount: subscriber.paperCount,
+    cadence: subscriber.cadence,
+    weekday: subscriber.weekday,
     pausedUntil: iso(subscriber.pausedUntil),
     confirmedAt: iso(subscriber.confirmedAt),
     createdAt: subscriber.createdAt.toISOString(),
@@ -80,6 +98,8 @@ export const ExportSchema = Type.Object({
     timezone: Type.String(),
     sendHour: Type.Integer(),
     paperCount: Type.Integer(),
+    cadence: CadenceSchema,
+    weekday: Type.Integer(),
     tokenVersion: Type.Integer(),
     pausedUntil: MaybeInstant,
     confirmationSentAt: MaybeInstant,
@@ -120,6 +140,30 @@ export const ExportSchema = Type.Object({
       ),
     }),
   ),
+  votes: Type.Array(
+    Type.Object({
+      paperId: Type.String(),
+      title: Type.String(),
+      direction: Type.Union([Type.Literal('more'), Type.Literal('less')]),
+      votedAt: Instant,
+    }),
+  ),
+  learnedTerms: Type.Array(
+    Type.Object({
+      term: Type.String(),
+      lexeme: Type.String(),
+      weight: Type.Number({ minimum: -1, maximum: 1 }),
+    }),
+  ),
+  addressChange: Type.Union([
+    Type.Object({
+      newEmail: Type.String(),
+      requestedAt: Instant,
+      expiresAt: Instant,
+      confirmedAt: MaybeInstant,
+    }),
+    Type.Null(),
+  ]),
 });
 
 export function exportView(data: SubscriberExport, now: Date): Static<typeof ExportSchema> {
@@ -144,5 +188,13 @@ export function exportView(data: SubscriberExport, now: Date): Static<typeof Exp
       sentAt: iso(delivery.sentAt),
       papers: delivery.papers.map((paper) => ({ ...paper, links: paper.links as Record<string, string> })),
     })),
+    votes: data.votes.map((vote) => ({ ...vote, votedAt: vote.votedAt.toISOString() })),
+    learnedTerms: data.learnedTerms.map(({ label, lexeme, weight }) => ({ term: label, lexeme, weight })),
+    addressChange: data.addressChange && {
+      newEmail: data.addressChange.newEmail,
+      requestedAt: data.addressChange.requestedAt.toISOString(),
+      expiresAt: data.addressChange.expiresAt.toISOString(),
+      confirmedAt: iso(data.addressChange.confirmedAt),
+    },
   };
 }

@@ -28,6 +28,8 @@ describe('GET /v1/subscriptions/me', () => {
       timezone: 'Asia/Tokyo',
       sendHour: 8,
       paperCount: 10,
+      cadence: 'daily',
+      weekday: 1,
       pausedUntil: null,
       confirmedAt: expect.any(String),
       createdAt: expect.any(String),

@@ -227,7 +227,7 @@ describe('erase', () => {
     const signup = await recordSignup(
       api.pool,
       email,
-      { topics: [], timezone: 'UTC', sendHour: 8, paperCount: 10 },
+      { topics: [], timezone: 'UTC', sendHour: 8, paperCount: 10, cadence: 'daily', weekday: 1 },
       600,
     );
     expect(signup.subscriberId).not.toBe(reader.id);

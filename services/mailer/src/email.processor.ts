@@ -1,6 +1,8 @@
 import { parseJob } from '@paperboy/queue';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { MailerDeps } from './deps.ts';
+import { sendAddressConfirmation } from './send-address-confirmation.handler.ts';
+import { sendAddressNotice } from './send-address-notice.handler.ts';
 import { sendConfirmation } from './send-confirmation.handler.ts';
 import { sendDataLink } from './send-data-link.handler.ts';
 import { sendDigest } from './send-digest.handler.ts';
@@ -102,6 +104,10 @@ function route(deps: MailerDeps, job: Job) {
       return sendWelcome(deps, parseJob('send-welcome', job.data).subscriberId);
     case 'send-data-link':
       return sendDataLink(deps, parseJob('send-data-link', job.data).subscriberId);
+    case 'send-address-confirmation':
+      return sendAddressConfirmation(deps, parseJob('send-address-confirmation', job.data).changeId);
+    case 'send-address-notice':
+      return sendAddressNotice(deps, parseJob('send-address-notice', job.data).changeId);
     default:
       throw new UnrecoverableError(`the email queue has no job named "${job.name}"`);
   }

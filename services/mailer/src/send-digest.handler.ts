@@ -9,7 +9,7 @@ import {
   suppress,
 } from '@paperboy/db';
 import { personalise } from '@paperboy/digest';
-import { editionUrl, personalUrl } from '@paperboy/links';
+import { editionUrl, personalUrl, voteUrl } from '@paperboy/links';
 import type { MailerDeps } from './deps.ts';
 import { dayHasPassed } from './local-date.ts';
 import { digestMessageId, listId } from './mail-identity.ts';
@@ -81,6 +81,13 @@ export async function sendDigest(deps: MailerDeps, deliveryId: string): Promise<
       unsubscribeUrl,
       manageUrl: personalUrl(links, 'manage', subscriber),
       viewInBrowserUrl: editionUrl(links, edition.id),
+      // The edition's papers in mail order: position n's vote links name paper n.
+      voteUrl: (position, direction) => {
+        const paperId = edition.paperIds[position - 1];
+        if (paperId === undefined)
+          throw new Error(`edition ${edition.id} has no paper at position ${position}`);
+        return voteUrl(links, subscriber, paperId, direction);
+      },
     }),
     messageId: digestMessageId(deps.config, delivery.id),
     headers: {

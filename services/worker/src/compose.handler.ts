@@ -17,6 +17,9 @@ import type { WorkerDeps } from './deps.ts';
 
 type SkipReason = 'nothing-new' | 'not-active' | 'already-done';
 
+/** A weekly digest is the week's best not yet sent: it looks back at least a week of papers. */
+const WEEKLY_LOOKBACK_DAYS = 7;
+
 export interface ComposeBatchResult {
   composed: number;
   /** Deliveries an earlier run of this batch composed; their sends are queued again. */
@@ -117,6 +120,10 @@ export async function composeDigests(deps: WorkerDeps, deliveryIds: string[]): P
           topics: delivery.topics,
           localDate: delivery.localDate,
           limit: delivery.paperCount,
+          lookbackDays:
+            delivery.cadence === 'weekly'
+              ? Math.max(WEEKLY_LOOKBACK_DAYS, deps.config.digestLookbackDays)
+              : deps.config.digestLookbackDays,
         })),
         lookbackDays: deps.config.digestLookbackDays,
       });
@@ -133,7 +140,11 @@ export async function composeDigests(deps: WorkerDeps, deliveryIds: string[]): P
         })),
       );
       for (const delivery of picked) {
-        const input: EditionInput = { date: delivery.localDate, papers: selections.get(delivery.id)! };
+        const input: EditionInput = {
+          date: delivery.localDate,
+          papers: selections.get(delivery.id)!,
+          ...(delivery.cadence === 'weekly' ? { cadence: 'weekly' as const } : {}),
+        };
         const editionId = editionKey(input);
         editions.set(editionId, input);
         composed.push({ deliveryId: delivery.id, editionId });

@@ -4,6 +4,14 @@ import { LIMITS } from '../preferences.ts';
 import { timeZones } from '../time-zones.ts';
 import { html, SafeHtml } from './html.ts';
 import { page } from './layout.ts';
+import {
+  addressSection,
+  cadenceFields,
+  EXTRA_STYLE,
+  learnedSection,
+  type ManageExtras,
+  WEEKDAYS,
+} from './manage-sections.ts';
 
 /** What the form shows: the stored settings, or what the reader just typed when it had a problem. */
 export interface ManageForm {
@@ -12,6 +20,8 @@ export interface ManageForm {
   sendHour: string;
   paperCount: string;
   pauseDays: string;
+  cadence: string;
+  weekday: string;
 }
 
 export interface ManageView {
@@ -23,11 +33,14 @@ export interface ManageView {
     dataLink: string;
     revoke: string;
     newFeedLink: string;
+    changeAddress: string;
+    resetLearning: string;
   };
   /** The reader's private Atom feed of their digests. */
   feedUrl: string;
   /** True right after "New feed link". */
   feedRenewed: boolean;
+  extras: ManageExtras;
   form: ManageForm;
   problems: FieldProblem[];
   saved: boolean;
@@ -71,6 +84,8 @@ export function formFrom(subscriber: Subscriber): ManageForm {
     sendHour: String(subscriber.sendHour),
     paperCount: String(subscriber.paperCount),
     pauseDays: '',
+    cadence: subscriber.cadence,
+    weekday: String(subscriber.weekday),
   };
 }
 
@@ -109,6 +124,8 @@ const LABELS: Record<keyof ManageForm, string> = {
   sendHour: 'Send hour',
   paperCount: 'Papers per digest',
   pauseDays: 'Pause',
+  cadence: 'How often',
+  weekday: 'Day of a weekly digest',
 };
 
 function errorSummary(problems: FieldProblem[]) {
@@ -134,6 +151,7 @@ function preferencesForm(view: ManageView) {
   const sendHour = field('sendHour', view);
   const paperCount = field('paperCount', view);
   const pause = field('pauseDays', view);
+  const cadenceProblem = view.problems.find((item) => item.field === 'cadence' || item.field === 'weekday');
   const hours = Array.from({ length: 24 }, (_, hour) => hour);
   return html`<form method="post" action="${view.actions.save}" class="card" novalidate>
 <label for="topics">Topics</label>
@@ -159,6 +177,7 @@ ${sendHour.error}
 <p class="hint" id="${paperCount.hint}">From ${LIMITS.minPapers} to ${LIMITS.maxPapers}.</p>
 ${paperCount.error}
 </div></div>
+${cadenceFields(view.form, cadenceProblem ? html`<p class="field-error" id="cadence-error">${cadenceProblem.message}</p>` : null)}
 <label for="pauseDays">Pause</label>
 <select ${pause.attrs}>${pauseOptions(view)}</select>
 <p class="hint" id="${pause.hint}">Going away? No digests until the pause ends; nothing else changes.</p>
@@ -219,13 +238,15 @@ ${yourData(view)}`,
   return page(
     'Your digest preferences',
     html`<h1>Your digest preferences</h1>
-<p class="summary">For <strong>${subscriber.email}</strong>: ${subscriber.paperCount} papers daily at ${hourLabel(subscriber.sendHour)} (${subscriber.timezone}).</p>
+<p class="summary">For <strong>${subscriber.email}</strong>: ${subscriber.paperCount} papers ${subscriber.cadence === 'weekly' ? `every ${WEEKDAYS[subscriber.weekday - 1]}` : 'daily'} at ${hourLabel(subscriber.sendHour)} (${subscriber.timezone}).</p>
 ${view.saved ? html`<p class="notice" role="status">Saved. Your next digest follows these settings.</p>` : null}
 ${statusLine(view)}
 ${errorSummary(view.problems)}
 ${preferencesForm(view)}
 ${feedSection(view)}
+${learnedSection(view.extras, view.actions.resetLearning)}
+${addressSection(view.extras, view.actions.changeAddress, subscriber.email)}
 ${leaveAndData(view)}`,
-    STYLE,
+    STYLE + EXTRA_STYLE,
   );
 }

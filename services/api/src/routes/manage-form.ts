@@ -11,6 +11,8 @@ export const ManageFormBody = Type.Object(
     sendHour: Type.Optional(Type.String({ maxLength: 10 })),
     paperCount: Type.Optional(Type.String({ maxLength: 10 })),
     pauseDays: Type.Optional(Type.String({ maxLength: 10 })),
+    cadence: Type.Optional(Type.String({ maxLength: 10 })),
+    weekday: Type.Optional(Type.String({ maxLength: 10 })),
   },
   { additionalProperties: false },
 );
@@ -40,6 +42,11 @@ export function readManageForm(
   change.sendHour = wholeNumber(body.sendHour, 'sendHour', problems);
   change.paperCount = wholeNumber(body.paperCount, 'paperCount', problems);
   change.pauseDays = wholeNumber(body.pauseDays, 'pauseDays', problems);
+  const cadence = body.cadence?.trim();
+  if (cadence === 'daily' || cadence === 'weekly') change.cadence = cadence;
+  else if (cadence !== undefined && cadence !== '')
+    problems.push({ field: 'cadence', message: 'choose daily or weekly' });
+  change.weekday = wholeNumber(body.weekday, 'weekday', problems);
   const checked = checkPreferences(change);
   if (!checked.ok) problems.push(...checked.problems);
   return problems.length > 0 || !checked.ok ? { ok: false, problems } : { ok: true, change: checked.change };
@@ -53,5 +60,7 @@ export function formFromBody(body: Partial<ManageForm>, fallback: ManageForm): M
     sendHour: body.sendHour ?? fallback.sendHour,
     paperCount: body.paperCount ?? fallback.paperCount,
     pauseDays: body.pauseDays ?? fallback.pauseDays,
+    cadence: body.cadence ?? fallback.cadence,
+    weekday: body.weekday ?? fallback.weekday,
   };
 }

@@ -1,6 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   findFeedLinkReader,
+  findLearning,
+  findPendingAddressChange,
   renewFeedLink,
   revokeLinks,
   type Subscriber,
@@ -13,6 +15,7 @@ import type { App } from '../app.ts';
 import type { ApiDeps } from '../deps.ts';
 import { formFrom, type ManageForm, managePage } from '../pages/manage-page.ts';
 import { linksRevokedPage } from '../pages/manage-result-pages.ts';
+import type { ManageExtras } from '../pages/manage-sections.ts';
 import { sendPage } from '../pages/send-page.ts';
 import { invalidLinkPage } from '../pages/token-pages.ts';
 import { askForDataLinkPage, dataLinkMailedPage } from '../pages/your-data-pages.ts';
@@ -46,6 +49,8 @@ export function manageRoutes(app: App, deps: ApiDeps): void {
       dataLink: `${self}/data-link`,
       revoke: `${self}/revoke`,
       newFeedLink: `${self}/feed`,
+      changeAddress: `${self}/address`,
+      resetLearning: `${self}/learning/reset`,
     };
   };
   const links = { publicBaseUrl: deps.config.publicBaseUrl, tokenSecret: deps.config.tokenSecret };
@@ -56,13 +61,25 @@ export function manageRoutes(app: App, deps: ApiDeps): void {
   const render = async (
     token: string,
     subscriber: Subscriber,
-    extra: { form?: ManageForm; problems?: FieldProblem[]; saved?: boolean; feedRenewed?: boolean } = {},
+    extra: {
+      form?: ManageForm;
+      problems?: FieldProblem[];
+      saved?: boolean;
+      feedRenewed?: boolean;
+      notices?: Pick<ManageExtras, 'addressNotice' | 'learningReset'>;
+    } = {},
   ) =>
     managePage({
       subscriber,
       actions: paths(token, subscriber),
       feedUrl: await feedUrl(subscriber),
       feedRenewed: extra.feedRenewed ?? false,
+      extras: {
+        learning: await findLearning(deps.pool, subscriber.id),
+        pendingAddress: await findPendingAddressChange(deps.pool, subscriber.id),
+        addressNotice: extra.notices?.addressNotice ?? null,
+        learningReset: extra.notices?.learningReset ?? false,
+      },
       form: extra.form ?? formFrom(subscriber),
       problems: extra.problems ?? [],
       saved: extra.saved ?? false,
@@ -84,6 +101,10 @@ export function manageRoutes(app: App, deps: ApiDeps): void {
           querystring: Type.Object({
             saved: Type.Optional(Type.Literal('1')),
             feed: Type.Optional(Type.Literal('new')),
+            address: Type.Optional(
+              Type.Union([Type.Literal('sent'), Type.Literal('invalid'), Type.Literal('refused')]),
+            ),
+            learning: Type.Optional(Type.Literal('reset')),
           }),
           response: { 200: htmlResponse('The preference form'), 400: invalid, ...errorResponses(429) },
         },
@@ -92,7 +113,15 @@ export function manageRoutes(app: App, deps: ApiDeps): void {
         const { token } = request.params;
         const reader = await findReader(deps, token);
         if (!reader) return sendPage(reply, 400, invalidLinkPage());
-        const shown = { saved: request.query.saved === '1', feedRenewed: request.query.feed === 'new' };
+        const notices = {
+          addressNotice: request.query.address ?? null,
+          learningReset: request.query.learning === 'reset',
+        };
+        const shown = {
+          saved: request.query.saved === '1',
+          feedRenewed: request.query.feed === 'new',
+          notices,
+        };
         return sendPage(reply, 200, await render(token, reader, shown));
       },
     );
