@@ -35,7 +35,12 @@ describe('editions: shared renders, view in browser, archive', () => {
 
   it('renders three editions for 1,000 readers in three topic profiles, compiling MJML at most once', async () => {
     const compilesBefore = mjmlCompileCount();
-    expect(await stack.plan(new Date(), true)).toEqual({ planned: READERS, requeued: 0 });
+    expect(await stack.plan(new Date(), true)).toEqual({
+      planned: READERS,
+      requeued: 0,
+      expired: 0,
+      uncertain: 0,
+    });
     const pool = stack.api.deps.pool;
     for (let waited = 0; waited < 120_000; waited += 250) {
       const { rows } = await pool.query<{ left: number }>(

@@ -21,7 +21,8 @@ function linkIn(text: string, path: string): string {
 
 /** A reader who signed up, confirmed from the mail, and got today's digest: their links come from it. */
 beforeAll(async () => {
-  stack = await startStack('browser');
+  // The process clock on the planned day: a digest whose local day has passed is expired, not sent.
+  stack = await startStack('browser', { env: { CLOCK_START: '2026-11-30T12:00:00Z' } });
   browser = await launchBrowser();
   await fetch(`${stack.api.address}/v1/subscriptions`, {
     method: 'POST',

@@ -1,6 +1,6 @@
+import type { Redis } from '@paperboy/queue';
 import type { Logger } from '@paperboy/runtime';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { FailureClass } from './smtp-failure.ts';
 
 export interface BreakerOptions {

@@ -1,6 +1,6 @@
 import type { Config } from '@paperboy/config';
 import type { Pool } from '@paperboy/db';
-import type { PaperboyQueues } from '@paperboy/queue';
+import type { PaperboyQueues, Redis } from '@paperboy/queue';
 import type { Clock, Logger } from '@paperboy/runtime';
 import type { WorkerMetrics } from './metrics.ts';
 
@@ -9,6 +9,8 @@ export interface WorkerDeps {
   config: Readonly<Config>;
   pool: Pool;
   queues: PaperboyQueues;
+  /** The queues' own connection, for pipelined job lookups during recovery. */
+  redis: Redis;
   logger: Logger;
   metrics: WorkerMetrics;
   /** Planning, expiry and recovery read "now" here (CLOCK_START in tests and drills). */

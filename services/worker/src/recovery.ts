@@ -33,7 +33,7 @@ export async function requeueLostDeliveries(
     const batchIds = [
       ...new Set(planned.flatMap((delivery) => (delivery.composeJob ? [delivery.composeJob] : []))),
     ];
-    const idleBatches = await findIdleJobIds(deps.queues.digest, batchIds);
+    const idleBatches = await findIdleJobIds(deps.redis, deps.queues.digest, batchIds);
     const orphans = planned
       .filter((delivery) => delivery.composeJob === null || idleBatches.has(delivery.composeJob))
       .map((delivery) => delivery.id);
@@ -44,6 +44,7 @@ export async function requeueLostDeliveries(
         jobs.map((job) => ({ jobId: job.jobId!, deliveryIds: job.data.deliveryIds })),
       );
       await requeueMissing(
+        deps.redis,
         deps.queues,
         jobs.map((job) => ({ ...job, jobId: job.jobId! })),
       );
@@ -52,6 +53,7 @@ export async function requeueLostDeliveries(
 
     const sendable = page.filter((delivery) => delivery.status !== 'planned');
     requeued += await requeueMissing(
+      deps.redis,
       deps.queues,
       sendable.map((delivery) => ({
         name: 'send-digest' as const,

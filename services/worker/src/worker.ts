@@ -30,7 +30,15 @@ export async function startWorker(
     logger.error({ err: error, queue }, 'queue error'),
   );
   const metrics = createWorkerMetrics();
-  const deps: WorkerDeps = { config, pool, queues, logger, metrics, clock: createClock(config) };
+  const deps: WorkerDeps = {
+    config,
+    pool,
+    queues,
+    redis: connection,
+    logger,
+    metrics,
+    clock: createClock(config),
+  };
 
   if (config.loadSampleWhenEmpty) await loadSampleIfEmpty(pool, config.samplePapersFile, logger);
 
