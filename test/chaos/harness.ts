@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import {
   createQueues,
   createRedisConnection,
@@ -6,6 +7,7 @@ import {
   type JobData,
   type PaperboyQueues,
 } from '@paperboy/queue';
+import { ARTIFACTS_DIR } from '@paperboy/testing';
 import type { Redis } from 'ioredis';
 import {
   createOwnDatabase,
@@ -94,7 +96,10 @@ export async function openRun(settings: ChaosSettings, options: RunOptions): Pro
       ...options.env,
     };
     const services = createServiceSet(env);
-    cleanups.push(() => services.stopAll());
+    cleanups.push(async () => {
+      await services.stopAll();
+      services.saveLogs(join(ARTIFACTS_DIR, 'chaos', database.name));
+    });
     const connection: Redis = createRedisConnection(redis.url);
     const queues = createQueues(connection, { queuePrefix });
     cleanups.push(async () => {

@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Spawned, spawnCommand } from '../../support/processes.ts';
 
 export type ServiceName = 'api' | 'worker' | 'mailer';
@@ -26,6 +28,8 @@ export interface ServiceSet {
   /** Output lines that are not JSON log lines (raw stack traces and the like), per process. */
   strayLines(): string[];
   running(name: ServiceName): number;
+  /** Writes every process's output to <directory>/<service>#<n>.log for a person to read after a run. */
+  saveLogs(directory: string): void;
   stopAll(): Promise<void>;
 }
 
@@ -89,6 +93,11 @@ export function createServiceSet(baseEnv: Record<string, string>): ServiceSet {
     running: (name) =>
       instances.filter((instance) => instance.name === name && instance.spawned.child.exitCode === null)
         .length,
+    saveLogs(directory) {
+      mkdirSync(directory, { recursive: true });
+      for (const instance of instances)
+        writeFileSync(join(directory, `${instance.label}.log`), instance.spawned.output());
+    },
     async stopAll() {
       for (const instance of instances) instance.endedBySuite = true;
       await Promise.all(instances.map((instance) => stopWithin(instance.spawned, 20_000)));

@@ -19,6 +19,7 @@ const accepted = new Map<string, string[]>();
 const rcptAttempts = new Map<string, number>();
 const refusals: Record<string, number> = { '421': 0, '535': 0, '550': 0 };
 let otherMail = 0;
+const dropped = new Set<string>();
 let lastAcceptedAt = 0;
 
 function smtpError(code: number, message: string): Error {
@@ -64,6 +65,9 @@ const smtp = new SMTPServer({
       if (head.length < HEADER_LIMIT && !head.includes('\r\n\r\n')) head += chunk.toString('latin1');
     });
     stream.on('end', () => {
+      // A session dropped as a hostile mode began may still finish reading its message here, but
+      // its 250 can no longer reach the client: it is refused, never counted as delivered.
+      if (dropped.has(session.id)) return callback(smtpError(421, '4.3.2 chaos sink: session dropped'));
       const messageId = MESSAGE_ID.exec(head.split('\r\n\r\n', 1)[0]!)?.[1];
       if (!messageId?.includes('.digest@')) otherMail += 1;
       else {
@@ -87,8 +91,12 @@ smtp.on('error', () => {});
 /** A hostile mode starts now, also for pooled connections opened (and authenticated) before. */
 function dropOpenSessions(): void {
   // smtp-server keeps its open sessions in `connections`; its typings do not list it.
-  const open = (smtp as unknown as { connections: Set<{ close(): void }> }).connections;
-  for (const connection of open) connection.close();
+  const open = (smtp as unknown as { connections: Set<{ close(): void; session: { id: string } }> })
+    .connections;
+  for (const connection of open) {
+    dropped.add(connection.session.id);
+    connection.close();
+  }
 }
 
 async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
