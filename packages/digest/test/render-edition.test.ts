@@ -75,7 +75,7 @@ describe('renderEdition', () => {
     expect(mail.html).not.toMatch(/<p[^>]*>\s*<\/p>/);
     // Still one way to open it: paperboy's own page of the paper.
     expect(mail.text).toContain(
-      '1. Untitled paper\n\n   Paper page: https://paperboy.example.org/papers/t-0123456789abcdef\n\n----',
+      '1. Untitled paper\n\n   Paper page: https://paperboy.example.org/papers/t-0123456789abcdef\n   More like this: %%PB_VOTE_MORE_1%%\n   Less like this: %%PB_VOTE_LESS_1%%\n\n----',
     );
   });
 
