@@ -31,6 +31,14 @@ describe('votes from a real digest, a weekly digest, and a change of address', (
       version: reader.tokenVersion,
       expiresAt: 0,
     });
+  // Export and erase need a fresh data link (mailed on request, valid one hour), not the manage link.
+  const dataToken = (reader: { id: string; tokenVersion: number }) =>
+    signToken(stack.config.tokenSecret, {
+      purpose: 'data',
+      subscriberId: reader.id,
+      version: reader.tokenVersion,
+      expiresAt: Math.floor(Date.now() / 1000) + 3600,
+    });
   const votesOf = async (subscriberId: string) =>
     (
       await stack.api.deps.pool.query<{ paper_id: string; direction: number }>(
@@ -48,7 +56,7 @@ describe('votes from a real digest, a weekly digest, and a change of address', (
   };
 
   beforeAll(async () => {
-    stack = await startStack('votes-address');
+    stack = await startStack('votes-address', { env: { CLOCK_START: monday.toISOString() } });
   });
   afterAll(async () => {
     await stack?.close();
@@ -98,9 +106,7 @@ describe('votes from a real digest, a weekly digest, and a change of address', (
     expect(learning.status).toBe(200);
     const learned = (await learning.json()) as { votes: { more: number; less: number }; less: unknown[] };
     expect(learned.votes).toEqual({ more: 0, less: 1 });
-    const exported = await fetch(`${stack.api.address}/v1/subscriptions/me/export`, {
-      headers: { authorization: `Bearer ${manageToken(reader)}` },
-    });
+    const exported = await fetch(`${stack.api.address}/data/${dataToken(reader)}/export`);
     const data = (await exported.json()) as { votes: { direction: string }[]; learnedTerms: unknown[] };
     expect(data.votes.map((vote) => vote.direction)).toEqual(['less']);
     expect(data.learnedTerms.length).toBe(learned.less.length);
@@ -112,11 +118,12 @@ describe('votes from a real digest, a weekly digest, and a change of address', (
     expect(copy).toContain('More like this');
 
     // Erasing the subscription erases the votes and what was learned from them.
-    const erased = await fetch(`${stack.api.address}/v1/subscriptions/me`, {
-      method: 'DELETE',
-      headers: { authorization: `Bearer ${manageToken(reader)}` },
+    const erased = await fetch(`${stack.api.address}/data/${dataToken(reader)}/erase`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'confirm=yes',
     });
-    expect(erased.status).toBe(204);
+    expect(erased.status).toBe(200);
     const left = await stack.api.deps.pool.query(
       `SELECT (SELECT count(*) FROM paper_votes WHERE subscriber_id = $1)::int AS votes,
               (SELECT count(*) FROM reader_terms WHERE subscriber_id = $1)::int AS terms`,
