@@ -1,5 +1,6 @@
 export * from './admin.repository.ts';
 export * from './deliveries.repository.ts';
+export * from './delivery-report.repository.ts';
 export * from './editions.repository.ts';
 export * from './ingest-runs.repository.ts';
 export { type MigrationResult, migrate, openMigratedPool } from './migrate.ts';
