@@ -47,6 +47,8 @@ export interface Config {
   mailerConcurrency: number;
   sendAttempts: number;
   sendBackoffMs: number;
+  /** Deliveries, editions and ingest runs older than this many days are deleted daily (the archive keeps a copy per day). */
+  retentionDays: number;
   samplePapersFile: string;
   loadSampleWhenEmpty: boolean;
   hfApiUrl: string;
@@ -123,6 +125,7 @@ const spec: Spec = {
   mailerConcurrency: { env: 'MAILER_CONCURRENCY', parse: integer(1, 200), default: '10' },
   sendAttempts: { env: 'SEND_ATTEMPTS', parse: integer(1, 20), default: '5' },
   sendBackoffMs: { env: 'SEND_BACKOFF_MS', parse: integer(100, 3_600_000), default: '5000' },
+  retentionDays: { env: 'RETENTION_DAYS', parse: integer(1, 36_500), default: '90' },
   samplePapersFile: { env: 'SAMPLE_PAPERS_FILE', parse: text, default: 'data/trending-papers-sample.jsonl' },
   loadSampleWhenEmpty: { env: 'LOAD_SAMPLE_WHEN_EMPTY', parse: boolean, default: 'true' },
   hfApiUrl: { env: 'HF_API_URL', parse: url('http:', 'https:'), default: 'https://huggingface.co' },

@@ -17,5 +17,6 @@ export {
   type PoolClient,
 } from './pool.ts';
 export * from './preferences.repository.ts';
+export * from './retention.repository.ts';
 export * from './subscriber-data.repository.ts';
 export * from './subscribers.repository.ts';

@@ -23,7 +23,7 @@ export const defaultJobOptions: Record<QueueName, JobsOptions> = {
   ingest: {
     attempts: 3,
     backoff: { type: 'exponential', delay: 30_000 },
-    removeOnComplete: { count: 1000 },
+    removeOnComplete: { age: 7 * 24 * 3600, count: 1000 },
     removeOnFail: keepFailed,
   },
 };

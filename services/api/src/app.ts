@@ -17,6 +17,7 @@ import { healthRoutes } from './routes/health.route.ts';
 import { manageRoutes } from './routes/manage.route.ts';
 import { meRoutes } from './routes/me.route.ts';
 import { papersRoutes } from './routes/papers.route.ts';
+import { queueDashboardRoutes } from './routes/queue-dashboard.route.ts';
 import { subscriptionsRoutes } from './routes/subscriptions.route.ts';
 import { tokenLinkRoutes } from './routes/token-links.route.ts';
 import { registerCors } from './security/cors.ts';
@@ -74,6 +75,7 @@ export async function buildApp(deps: ApiDeps, logger: Logger): Promise<App> {
   meRoutes(app, deps);
   adminRoutes(app, deps);
   adminPreviewRoutes(app, deps);
+  await queueDashboardRoutes(app, deps);
   await registerApiDocsUi(app);
   return app;
 }

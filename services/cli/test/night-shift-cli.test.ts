@@ -14,7 +14,10 @@ interface Ran {
   stderr: string;
 }
 
-describe('the night-shift commands (subscribers, suppressions, queues, deliveries)', () => {
+// Every command is a fresh Node process loading TypeScript through tsx: seconds each on a busy machine.
+describe('the night-shift commands (subscribers, suppressions, queues, deliveries)', {
+  timeout: 240_000,
+}, () => {
   let schema: TestSchema;
   let pool: Pool;
   let redis: Redis;
@@ -58,7 +61,7 @@ describe('the night-shift commands (subscribers, suppressions, queues, deliverie
     pool = createPool(schema.url, 2);
     redis = createRedisConnection(TEST_REDIS_URL);
     queues = createQueues(redis, { queuePrefix: queuePrefix.prefix });
-  });
+  }, 240_000);
   afterAll(async () => {
     await closeQueues(queues);
     await redis?.quit();
@@ -199,7 +202,7 @@ describe('the night-shift commands (subscribers, suppressions, queues, deliverie
       'paperboy: usage: paperboy subscribers list|show EMAIL_OR_ID|add EMAIL',
       'paperboy: --date must be a calendar date, YYYY-MM-DD',
       'paperboy: unknown queue "nope"; the queues are digest, email, ingest',
-      "paperboy: Unknown option '--bogus'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--bogus\"'",
+      expect.stringMatching(/^paperboy: Unknown option '--bogus'\./),
       'paperboy: "not-an-address" is not an email address',
       'paperboy: --status must be one of pending, active, unsubscribed',
     ]);

@@ -7,6 +7,7 @@ import type { WorkerDeps } from './deps.ts';
 import { createDigestProcessor } from './digest.processor.ts';
 import { startIngestWorker } from './ingest.worker.ts';
 import { createWorkerMetrics } from './metrics.ts';
+import { scheduleRetention } from './retention.handler.ts';
 import { loadSampleIfEmpty } from './store-bootstrap.ts';
 
 export interface RunningWorker {
@@ -35,6 +36,7 @@ export async function startWorker(
     { every: config.planEveryMinutes * 60_000 },
     { name: 'plan', data: { ignoreSendHour: false } },
   );
+  await scheduleRetention(queues);
 
   // BullMQ leaves a connection it was given open on close(), so the worker keeps a handle to close it.
   const workerConnection = createRedisConnection(config.redisUrl);
