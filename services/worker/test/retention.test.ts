@@ -148,8 +148,8 @@ describe('retention: the daily job that deletes what is older than RETENTION_DAY
     // The archive still shows the old day (its first edition) and every page still opens.
     expect((await listEditions(pool, 365)).map((edition) => edition.id)).toEqual([
       '4ece47',
-      '0ld0a',
       '0ld0c',
+      '0ld0a',
     ]);
     expect(await findEdition(pool, '0ld0b')).toBeNull();
     expect(
