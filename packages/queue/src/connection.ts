@@ -1,8 +1,54 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis as RedisServer } from 'ioredis';
 
-export type { Redis };
+export type { Cluster, RedisServer };
+/**
+ * One Redis server or a Redis Cluster: BullMQ, the rate-limit store and the limiters take either,
+ * so what paperboy passes around as "Redis" is this union.
+ */
+export type Redis = RedisServer | Cluster;
+export type RedisConnection = Redis;
 
-/** A Redis connection fit for BullMQ: blocking commands must be allowed to wait forever. */
-export function createRedisConnection(redisUrl: string): Redis {
-  return new Redis(redisUrl, { maxRetriesPerRequest: null, enableReadyCheck: true });
+// redis+cluster://[user:password@]host:port,host:port — any node will do, the rest is discovered.
+const CLUSTER_URL = /^(rediss?)\+cluster:\/\/(?:([^@/]*)@)?([^/?#@]+)\/?$/;
+
+/** The seed nodes and credentials of a `redis+cluster://` URL; null for a plain redis:// URL. */
+export function clusterNodes(redisUrl: string): {
+  nodes: { host: string; port: number }[];
+  username?: string;
+  password?: string;
+  tls: boolean;
+} | null {
+  const match = CLUSTER_URL.exec(redisUrl);
+  if (!match) return null;
+  const [, scheme, userinfo, hosts] = match;
+  const nodes = hosts!.split(',').map((node) => {
+    const url = new URL(`redis://${node.trim()}`);
+    return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 6379) };
+  });
+  const [username, password] = userinfo ? userinfo.split(':').map(decodeURIComponent) : [];
+  return {
+    nodes,
+    username: password === undefined ? undefined : username || undefined,
+    password: password ?? username,
+    tls: scheme === 'rediss',
+  };
+}
+
+/**
+ * A Redis connection fit for BullMQ: blocking commands must be allowed to wait forever. A
+ * `redis+cluster://` URL gives a Cluster client; the `{hash tag}` in QUEUE_PREFIX keeps each
+ * queue's keys (and the rate-limit and limiter keys built from it) in one slot.
+ */
+export function createRedisConnection(redisUrl: string): RedisConnection {
+  const cluster = clusterNodes(redisUrl);
+  if (!cluster) return new RedisServer(redisUrl, { maxRetriesPerRequest: null, enableReadyCheck: true });
+  return new Cluster(cluster.nodes, {
+    enableReadyCheck: true,
+    redisOptions: {
+      maxRetriesPerRequest: null,
+      username: cluster.username,
+      password: cluster.password,
+      tls: cluster.tls ? {} : undefined,
+    },
+  });
 }

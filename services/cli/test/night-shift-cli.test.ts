@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createPool, emailHash, type Pool } from '@paperboy/db';
+import type { Redis } from '@paperboy/queue';
 import { closeQueues, createQueues, createRedisConnection, type PaperboyQueues } from '@paperboy/queue';
 import { createTestQueuePrefix, createTestSchema, TEST_REDIS_URL, type TestSchema } from '@paperboy/testing';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));

@@ -8,6 +8,7 @@ import {
   type RetentionResult,
   selectPapersForReader,
 } from '@paperboy/db';
+import type { Redis } from '@paperboy/queue';
 import {
   closeQueues,
   createQueues,
@@ -18,7 +19,6 @@ import {
 } from '@paperboy/queue';
 import { createTestQueuePrefix, createTestSchema, TEST_REDIS_URL, type TestSchema } from '@paperboy/testing';
 import { QueueEvents, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerDeps } from '../src/deps.ts';
@@ -34,6 +34,7 @@ describe('retention: the daily job that deletes what is older than RETENTION_DAY
   let pool: Pool;
   let redis: Redis;
   let workerRedis: Redis;
+  let eventsRedis: Redis;
   let queues: PaperboyQueues;
   let worker: Worker;
   let events: QueueEvents;
@@ -65,7 +66,8 @@ describe('retention: the daily job that deletes what is older than RETENTION_DAY
       connection: workerRedis,
       prefix: config.queuePrefix,
     });
-    events = new QueueEvents(Queues.digest, { connection: redis.duplicate(), prefix: config.queuePrefix });
+    eventsRedis = createRedisConnection(config.redisUrl);
+    events = new QueueEvents(Queues.digest, { connection: eventsRedis, prefix: config.queuePrefix });
     await events.waitUntilReady();
 
     const reader = await pool.query<{ id: string }>(
@@ -116,6 +118,7 @@ describe('retention: the daily job that deletes what is older than RETENTION_DAY
     await worker?.close();
     workerRedis?.disconnect();
     await events?.close();
+    eventsRedis?.disconnect();
     await closeQueues(queues);
     await redis?.quit();
     await pool?.end();
