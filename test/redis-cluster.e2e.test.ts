@@ -4,7 +4,8 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { type Cluster, createRedisConnection } from '@paperboy/queue';
+import { createRedisConnection } from '@paperboy/queue';
+import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDigest, isWelcome } from './support/mail-kinds.ts';
 import { type Stack, startStack } from './support/stack.ts';
@@ -110,7 +111,7 @@ describe('paperboy on a Redis Cluster', { timeout: 180_000 }, () => {
   });
 
   it('signs a reader up, confirms, and mails the digest with every queue, scheduler and counter in the cluster', async () => {
-    expect(stack.api.deps.redis.constructor.name).toBe('Cluster');
+    expect(stack.api.deps.redis).toBeInstanceOf(Cluster);
     const signup = await fetch(`${stack.api.address}/v1/subscriptions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
