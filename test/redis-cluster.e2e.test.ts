@@ -4,7 +4,6 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { createRedisConnection } from '@paperboy/queue';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDigest, isWelcome } from './support/mail-kinds.ts';
@@ -134,17 +133,15 @@ describe('paperboy on a Redis Cluster', { timeout: 180_000 }, () => {
       'plan-due-digests',
       'retention-daily',
     ]);
-    const cluster = createRedisConnection(stack.config.redisUrl) as Cluster;
-    try {
-      const keys: string[] = [];
-      for (const node of cluster.nodes('master'))
-        keys.push(...(await node.keys(`${stack.config.queuePrefix}*`)));
-      const prefix = stack.config.queuePrefix;
-      expect(keys.some((key) => key.startsWith(`${prefix}:email:`))).toBe(true);
-      expect(keys.some((key) => key.startsWith(`${prefix}:digest:repeat`))).toBe(true);
-      expect(keys.some((key) => key.startsWith(stack.config.rateLimitPrefix))).toBe(true);
-    } finally {
-      cluster.disconnect();
-    }
+    // The api's own connection: connected, so it knows every master.
+    const cluster = stack.api.deps.redis as Cluster;
+    const masters = cluster.nodes('master');
+    expect(masters).toHaveLength(3);
+    const keys: string[] = [];
+    for (const node of masters) keys.push(...(await node.keys(`${stack.config.queuePrefix}*`)));
+    const prefix = stack.config.queuePrefix;
+    expect(keys.some((key) => key.startsWith(`${prefix}:email:`))).toBe(true);
+    expect(keys.some((key) => key.startsWith(`${prefix}:digest:repeat`))).toBe(true);
+    expect(keys.some((key) => key.startsWith(stack.config.rateLimitPrefix))).toBe(true);
   });
 });
