@@ -8,5 +8,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     maxWorkers: 2,
+    // Most of the suite's time was importing the same modules (bullmq, fastify, mjml, pg, the
+    // packages) once per file. No test mocks modules, stubs globals or changes process.env, and
+    // every file owns its schema, prefix and ports, so files share a worker's module cache.
+    isolate: false,
   },
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import type { Redis } from '@paperboy/queue';
 import {
   createQueues,
   createRedisConnection,
@@ -8,7 +9,6 @@ import {
   type PaperboyQueues,
 } from '@paperboy/queue';
 import { ARTIFACTS_DIR } from '@paperboy/testing';
-import type { Redis } from 'ioredis';
 import {
   createOwnDatabase,
   type OwnDatabase,

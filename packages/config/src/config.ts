@@ -8,6 +8,7 @@ import {
   mailbox,
   oneOf,
   origins,
+  redisUrl,
   secret,
   text,
   url,
@@ -51,6 +52,8 @@ export interface Config {
   mailerConcurrency: number;
   sendAttempts: number;
   sendBackoffMs: number;
+  /** Deliveries, editions and ingest runs older than this many days are deleted daily (the archive keeps a copy per day). */
+  retentionDays: number;
   samplePapersFile: string;
   loadSampleWhenEmpty: boolean;
   hfApiUrl: string;
@@ -129,7 +132,7 @@ const spec: Spec = {
     parse: url('postgres:', 'postgresql:'),
     default: 'postgres://127.0.0.1:5432/paperboy',
   },
-  redisUrl: { env: 'REDIS_URL', parse: url('redis:', 'rediss:'), default: 'redis://127.0.0.1:6379' },
+  redisUrl: { env: 'REDIS_URL', parse: redisUrl, default: 'redis://127.0.0.1:6379' },
   queuePrefix: { env: 'QUEUE_PREFIX', parse: text, default: '{paperboy}' },
   smtpUrl: { env: 'SMTP_URL', parse: url('smtp:', 'smtps:') },
   smtpPoolSize: { env: 'SMTP_POOL_SIZE', parse: integer(1, 50), default: '5' },
@@ -161,6 +164,7 @@ const spec: Spec = {
   mailerConcurrency: { env: 'MAILER_CONCURRENCY', parse: integer(1, 200), default: '10' },
   sendAttempts: { env: 'SEND_ATTEMPTS', parse: integer(1, 20), default: '5' },
   sendBackoffMs: { env: 'SEND_BACKOFF_MS', parse: integer(100, 3_600_000), default: '5000' },
+  retentionDays: { env: 'RETENTION_DAYS', parse: integer(1, 36_500), default: '90' },
   samplePapersFile: { env: 'SAMPLE_PAPERS_FILE', parse: text, default: 'data/trending-papers-sample.jsonl' },
   loadSampleWhenEmpty: { env: 'LOAD_SAMPLE_WHEN_EMPTY', parse: boolean, default: 'true' },
   hfApiUrl: { env: 'HF_API_URL', parse: url('http:', 'https:'), default: 'https://huggingface.co' },

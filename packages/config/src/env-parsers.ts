@@ -12,6 +12,20 @@ export function integer(min: number, max: number): Parser<number> {
   };
 }
 
+/**
+ * REDIS_URL: redis:// or rediss:// for one server, or redis+cluster://[user:pass@]host:port,host:port
+ * (rediss+cluster:// with TLS) for a Redis Cluster: a few seed nodes, the rest is discovered.
+ */
+export function redisUrl(raw: string): string {
+  const cluster = /^rediss?\+cluster:\/\/(?:[^@/]*@)?([^/?#@]+)\/?$/.exec(raw);
+  if (!cluster) return url('redis:', 'rediss:')(raw);
+  for (const node of cluster[1]!.split(',')) {
+    if (!/^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):\d{1,5}$/.test(node.trim()))
+      throw new Error(`must list cluster nodes as host:port,host:port, got "${node}"`);
+  }
+  return raw;
+}
+
 export function url(...protocols: string[]): Parser<string> {
   return (raw) => {
     let parsed: URL;

@@ -26,6 +26,7 @@ export {
 export * from './preferences.repository.ts';
 export * from './reader-profile.repository.ts';
 export { LEARNING_STRENGTH } from './reader-profile.sql.ts';
+export * from './retention.repository.ts';
 export * from './subscriber-data.repository.ts';
 export * from './subscribers.repository.ts';
 export * from './suppressions.repository.ts';

@@ -25,6 +25,8 @@ describe('edition sharing', () => {
     const editions = new Map<string, Promise<RenderedMail>>();
     const mails: RenderedMail[] = [];
     let compilesAfterFirstRender = -1;
+    // Files share a process (vitest isolate: false): another file may have compiled it already.
+    const compilesBefore = mjmlCompileCount();
 
     for (let reader = 0; reader < 1000; reader++) {
       const input = editionFor(reader % 3);
@@ -47,7 +49,7 @@ describe('edition sharing', () => {
     }
 
     expect(editions.size).toBe(3);
-    expect(compilesAfterFirstRender).toBe(1);
+    expect(compilesAfterFirstRender - compilesBefore).toBeLessThanOrEqual(1);
     expect(mjmlCompileCount()).toBe(compilesAfterFirstRender);
     expect(mails[999]?.html).toContain('https://paperboy.example.org/u/reader999"');
     expect(mails[999]?.text).toContain('Unsubscribe: https://paperboy.example.org/u/reader999\n');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { ARXIV_INTERVAL_MS, type RequestLimiter, sleep } from './request-limiter.ts';
 
 // Both scripts read the clock with Redis TIME, so workers on machines with skewed clocks still
@@ -32,7 +32,8 @@ return 0
 `;
 
 export interface RedisRequestLimiterOptions {
-  redis: Redis;
+  /** One Redis server or a Cluster (both keys share the prefix's hash tag, so one slot). */
+  redis: Redis | Cluster;
   /**
    * Keys are `${keyPrefix}:lock` and `${keyPrefix}:next-at`; every worker that must share the
    * budget uses the same prefix. On Redis Cluster put a hash tag in it (`{paperboy}:arxiv`)
@@ -57,7 +58,7 @@ export interface RedisRequestLimiterOptions {
  */
 export class RedisRequestLimiter implements RequestLimiter {
   readonly intervalMs: number;
-  private readonly redis: Redis;
+  private readonly redis: Redis | Cluster;
   private readonly lockKey: string;
   private readonly nextAtKey: string;
   private readonly lockTtlMs: number;

@@ -1,5 +1,12 @@
 export { COMPOSE_BATCH_SIZE, composeJobs } from './compose-batches.ts';
-export { createRedisConnection, type Redis } from './connection.ts';
+export {
+  type Cluster,
+  clusterNodes,
+  createRedisConnection,
+  type Redis,
+  type RedisConnection,
+  type RedisServer,
+} from './connection.ts';
 export {
   type JobData,
   type JobName,

@@ -47,6 +47,8 @@ export const JobSchemas = {
   ),
   // Categories and page size come from the worker's config, so a schedule follows config changes.
   'ingest-arxiv': Type.Object({ reason: IngestReason }, { additionalProperties: false }),
+  // Daily: deletes what is older than RETENTION_DAYS (read from the worker's config when it runs).
+  retention: Type.Object({}, { additionalProperties: false }),
 } as const;
 
 export type JobName = keyof typeof JobSchemas;
@@ -64,6 +66,7 @@ export const JobQueue = {
   'send-address-notice': Queues.email,
   'ingest-hf': Queues.ingest,
   'ingest-arxiv': Queues.ingest,
+  retention: Queues.digest,
 } as const satisfies Record<JobName, QueueName>;
 
 export type JobsOf<Q extends QueueName> = {

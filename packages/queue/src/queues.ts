@@ -1,5 +1,5 @@
 import { type JobsOptions, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Redis } from './connection.ts';
 import { type JobData, type JobName, JobQueue, type QueueName, Queues } from './jobs.ts';
 
 // Completed jobs are kept for a day so a duplicate enqueue of the same job id is a no-op; the
@@ -23,7 +23,7 @@ export const defaultJobOptions: Record<QueueName, JobsOptions> = {
   ingest: {
     attempts: 3,
     backoff: { type: 'exponential', delay: 30_000 },
-    removeOnComplete: { count: 1000 },
+    removeOnComplete: { age: 7 * 24 * 3600, count: 1000 },
     removeOnFail: keepFailed,
   },
 };

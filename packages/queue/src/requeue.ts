@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Redis } from './connection.ts';
 import { type JobName, JobQueue } from './jobs.ts';
 import type { PaperboyQueues, TypedJob } from './queues.ts';
 

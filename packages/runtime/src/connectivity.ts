@@ -8,7 +8,8 @@ export interface Endpoint {
 }
 
 function hostAndPort(rawUrl: string, defaultPort: number): { host: string; port: number } {
-  const url = new URL(rawUrl);
+  // A Redis Cluster URL lists seed nodes (redis+cluster://h1:p1,h2:p2): the first one is checked.
+  const url = new URL(rawUrl.replace(/^(rediss?)\+cluster:\/\/(?:[^@/]*@)?([^,/]+).*$/, 'redis://$2'));
   return { host: url.hostname || '127.0.0.1', port: Number(url.port || defaultPort) };
 }
 

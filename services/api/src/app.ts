@@ -25,6 +25,7 @@ import { manageRoutes } from './routes/manage.route.ts';
 import { meRoutes } from './routes/me.route.ts';
 import { paperPageRoutes } from './routes/paper-page.route.ts';
 import { papersRoutes } from './routes/papers.route.ts';
+import { queueDashboardRoutes } from './routes/queue-dashboard.route.ts';
 import { subscriptionsRoutes } from './routes/subscriptions.route.ts';
 import { tokenLinkRoutes } from './routes/token-links.route.ts';
 import { voteRoutes } from './routes/votes.route.ts';
@@ -99,6 +100,7 @@ export async function buildApp(deps: ApiDeps, logger: Logger): Promise<App> {
   adminDeliveriesRoutes(app, deps);
   adminBounceRoutes(app, deps);
   webhookRoutes(app, deps);
+  await queueDashboardRoutes(app, deps);
   await registerApiDocsUi(app);
   return app;
 }

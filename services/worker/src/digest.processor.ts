@@ -3,6 +3,7 @@ import { type Job, UnrecoverableError } from 'bullmq';
 import { composeDigests } from './compose.handler.ts';
 import type { WorkerDeps } from './deps.ts';
 import { planDigests } from './plan.handler.ts';
+import { runRetention } from './retention.handler.ts';
 
 /** The digest queue's consumer: one case per job name; anything else is a bug and fails loudly. */
 export function createDigestProcessor(deps: WorkerDeps) {
@@ -19,6 +20,12 @@ export function createDigestProcessor(deps: WorkerDeps) {
         case 'compose': {
           const result = await composeDigests(deps, parseJob('compose', job.data).deliveryIds);
           log.info(result, 'composed digests');
+          return result;
+        }
+        case 'retention': {
+          parseJob('retention', job.data);
+          const result = await runRetention(deps);
+          log.info(result, 'deleted records older than RETENTION_DAYS');
           return result;
         }
         default:

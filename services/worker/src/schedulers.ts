@@ -3,6 +3,7 @@ import type { PaperboyQueues } from '@paperboy/queue';
 import type { Logger } from '@paperboy/runtime';
 import { wantedIngestSchedules } from './ingest-schedule.ts';
 import type { WorkerMetrics } from './metrics.ts';
+import { RETENTION_SCHEDULER, scheduleRetention } from './retention.handler.ts';
 
 export const PLAN_SCHEDULER = 'plan-due-digests';
 
@@ -16,7 +17,8 @@ export async function upsertPlanScheduler(queues: PaperboyQueues, config: Readon
 }
 
 /**
- * Schedulers live only in Redis: a wiped or failed-over Redis loses them, and then no plan would
+ * Schedulers live only in Redis: a wiped or failed-over Redis loses them, and then no plan (or
+ * retention) would
  * ever run again. Every worker checks on a timer and re-creates what is missing (only what is
  * missing: upserting a present scheduler would push its next run back). Returns what it re-created.
  */
@@ -28,6 +30,10 @@ export async function restoreMissingSchedulers(
   if (!(await queues.digest.getJobScheduler(PLAN_SCHEDULER))) {
     await upsertPlanScheduler(queues, config);
     restored.push(PLAN_SCHEDULER);
+  }
+  if (!(await queues.digest.getJobScheduler(RETENTION_SCHEDULER))) {
+    await scheduleRetention(queues);
+    restored.push(RETENTION_SCHEDULER);
   }
   for (const schedule of wantedIngestSchedules(config)) {
     if (await queues.ingest.getJobScheduler(schedule.id)) continue;

@@ -7,6 +7,7 @@ import type { WorkerDeps } from './deps.ts';
 import { createDigestProcessor } from './digest.processor.ts';
 import { startIngestWorker } from './ingest.worker.ts';
 import { createWorkerMetrics } from './metrics.ts';
+import { scheduleRetention } from './retention.handler.ts';
 import { upsertPlanScheduler, watchSchedulers } from './schedulers.ts';
 import { loadSampleIfEmpty } from './store-bootstrap.ts';
 
@@ -43,6 +44,7 @@ export async function startWorker(
   if (config.loadSampleWhenEmpty) await loadSampleIfEmpty(pool, config.samplePapersFile, logger);
 
   await upsertPlanScheduler(queues, config);
+  await scheduleRetention(queues);
 
   // BullMQ leaves a connection it was given open on close(), so the worker keeps a handle to close it.
   const workerConnection = createRedisConnection(config.redisUrl, onRedisError);
