@@ -207,8 +207,8 @@ digest_mails() { grep -l '"subject": "[0-9]* trending paper' "$WORK"/mail/*.json
 for _ in $(seq 1 300); do [ "$(digest_mails)" -ge "$READERS" ] && break; sleep 1; done
 digests=$(digest_mails)
 [ "$digests" -ge "$READERS" ] || fail "$digests of $READERS digests reached the sink"
-grep -l '"subject": "[0-9]* trending paper' "$WORK"/mail/*.json | head -1 | xargs grep -q 'list-unsubscribe-post' ||
-  fail "a digest without List-Unsubscribe-Post"
+first_digest=$(grep -l '"subject": "[0-9]* trending paper' "$WORK"/mail/*.json | sort | sed -n 1p)
+grep -q '"list-unsubscribe-post"' "$first_digest" || fail "a digest without List-Unsubscribe-Post: $first_digest"
 say "$digests digests at the sink ($(($(mails) - before)) mails since run-now)"
 
 # ---- the logs show the work spread over the replicas
