@@ -56,19 +56,21 @@ cleanup() {
     echo "---- last compose logs ----" >&2
     "${COMPOSE[@]}" logs --no-color --tail=40 >&2 2>&1
   fi
-  [ -n "$DOCKERD_PID" ] && "${COMPOSE[@]}" down --remove-orphans --timeout 20 >/dev/null 2>&1
   [ -n "$SINK_PID" ] && kill "$SINK_PID" 2>/dev/null
   if [ -n "$DOCKERD_PID" ]; then
+    "${COMPOSE[@]}" down --remove-orphans --timeout 20 >/dev/null 2>&1
+    # Images this build replaced go; the build cache stays (bounded) for the next run.
+    docker image prune -f >/dev/null 2>&1
+    docker builder prune -f --keep-storage 4GB >/dev/null 2>&1
     kill "$DOCKERD_PID" 2>/dev/null
     for _ in $(seq 1 30); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 1; done
     kill -9 "$DOCKERD_PID" 2>/dev/null
-    # dockerd leaves its network namespace mounted under the exec root.
+    # dockerd leaves its network namespace and its data root's own bind mount behind.
     umount "$WORK/exec/netns/default" 2>/dev/null
+    mountpoint -q "$DATA_ROOT" && umount "$DATA_ROOT"
   fi
   dropdb -h 127.0.0.1 --if-exists "$SMOKE_DATABASE" 2>/dev/null
   redis-cli -h 127.0.0.1 --raw keys "$SMOKE_PREFIX*" | xargs -r -n 500 redis-cli -h 127.0.0.1 del >/dev/null
-  # Images of earlier runs that this build replaced; the build cache stays for the next run.
-  [ -n "$DOCKERD_PID" ] && docker image prune -f >/dev/null 2>&1
   if [ "${PAPERBOY_SMOKE_KEEP:-0}" = 1 ]; then echo "compose smoke: kept $WORK" >&2; else
     rm -rf "$WORK"
   fi
@@ -205,8 +207,8 @@ digest_mails() { grep -l '"subject": "[0-9]* trending paper' "$WORK"/mail/*.json
 for _ in $(seq 1 300); do [ "$(digest_mails)" -ge "$READERS" ] && break; sleep 1; done
 digests=$(digest_mails)
 [ "$digests" -ge "$READERS" ] || fail "$digests of $READERS digests reached the sink"
-grep -l '"subject": "[0-9]* trending paper' "$WORK"/mail/*.json | head -1 | xargs grep -q 'list-unsubscribe-post' ||
-  fail "a digest without List-Unsubscribe-Post"
+first_digest=$(grep -l '"subject": "[0-9]* trending paper' "$WORK"/mail/*.json | sort | sed -n 1p)
+grep -q '"list-unsubscribe-post"' "$first_digest" || fail "a digest without List-Unsubscribe-Post: $first_digest"
 say "$digests digests at the sink ($(($(mails) - before)) mails since run-now)"
 
 # ---- the logs show the work spread over the replicas

@@ -22,7 +22,8 @@ const server = new SMTPServer({
           to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
           subject: mail.subject ?? '',
           text: mail.text ?? '',
-          headers: Object.fromEntries([...mail.headers].map(([key, value]) => [key, String(value)])),
+          // Raw lines: mailparser folds List-* headers into one structured `list` entry.
+          headers: Object.fromEntries(mail.headerLines.map((header) => [header.key, header.line])),
         };
         writeFileSync(
           join(dir, `${String(received).padStart(5, '0')}.json`),
