@@ -127,7 +127,7 @@ describe('docker-compose.yml', () => {
 
 describe('infra/compose.ci.yml', () => {
   it('puts every app container on host networking, talking to 127.0.0.1 only', () => {
-    expect(Object.keys(ci.services).sort()).toEqual(['api', 'mailer', 'worker']);
+    expect(Object.keys(ci.services).sort()).toEqual(['api', 'bounces', 'mailer', 'worker']);
     for (const name of APP) {
       const service = ci.services[name]!;
       expect(service.network_mode).toBe('host');
