@@ -19,7 +19,8 @@ let readerId: string;
 
 /** A reader who got today's digest: every link below comes from that real mail. */
 beforeAll(async () => {
-  stack = await startStack('learning-browser');
+  // The digest is planned for 2026-11-30; on any other clock its day would be over (expired).
+  stack = await startStack('learning-browser', { env: { CLOCK_START: '2026-11-30T12:00:00Z' } });
   browser = await launchBrowser();
   const { rows } = await stack.api.deps.pool.query<{ id: string }>(
     `INSERT INTO subscribers (email, email_hash, status, timezone, send_hour, confirmed_at)

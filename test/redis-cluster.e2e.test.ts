@@ -94,7 +94,11 @@ describe('paperboy on a Redis Cluster', { timeout: 180_000 }, () => {
       }
     }
     stack = await startStack('cluster', {
-      env: { REDIS_URL: `redis+cluster://${ports.map((port) => `127.0.0.1:${port}`).join(',')}` },
+      env: {
+        REDIS_URL: `redis+cluster://${ports.map((port) => `127.0.0.1:${port}`).join(',')}`,
+        // The digest is planned for 2026-11-30; on any other clock its day would be over (expired).
+        CLOCK_START: '2026-11-30T12:00:00Z',
+      },
     });
   }, 180_000);
 

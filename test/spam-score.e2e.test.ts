@@ -40,7 +40,11 @@ describe('every kind of mail, scored by SpamAssassin with local rules', () => {
 
   beforeAll(async () => {
     stack = await startStack('spam_score', {
-      env: { POSTAL_ADDRESS: 'paperboy, 1 Example Street, 10115 Berlin, Germany' },
+      env: {
+        POSTAL_ADDRESS: 'paperboy, 1 Example Street, 10115 Berlin, Germany',
+        // The digest is planned for `today`; on any other clock its day would be over (expired).
+        CLOCK_START: today.toISOString(),
+      },
     });
     const signup = await fetch(`${stack.api.address}/v1/subscriptions`, {
       method: 'POST',

@@ -62,8 +62,10 @@ export function verifyToken(
   if (token.length > 512) return { ok: false, reason: 'malformed' };
   const [payload, signature, extra] = token.split('.');
   if (!payload || !signature || extra !== undefined) return { ok: false, reason: 'malformed' };
-  const expected = mac(secret, payload);
-  const given = Buffer.from(signature, 'base64url');
+  // Compared as text, not as decoded bytes: base64url decoding ignores the spare bits of the last
+  // character, so a link altered there would otherwise still verify.
+  const expected = Buffer.from(mac(secret, payload).toString('base64url'));
+  const given = Buffer.from(signature);
   if (given.length !== expected.length || !timingSafeEqual(given, expected))
     return { ok: false, reason: 'forged' };
   const [purpose, subscriberId, version, expiresAt, ...rest] = Buffer.from(payload, 'base64url')

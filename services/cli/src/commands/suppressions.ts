@@ -102,7 +102,8 @@ async function lift(who: string, options: SuppressionOptions): Promise<number> {
   await checkServices(config, false);
   const pool = await openStore(config);
   try {
-    const lifted = await liftSuppression(pool, hash);
+    // Lifting is recorded with who did it (suppression_events); the reason lifted is not needed here.
+    const lifted = (await liftSuppression(pool, hash, 'lifted with the paperboy CLI')) !== null;
     if (options.json) printJson({ emailHash: hash, lifted });
     else
       process.stdout.write(
