@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    // The compiled build, once, for the tests that start the CLI or a service as a process.
+    globalSetup: ['test/support/compile.global.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

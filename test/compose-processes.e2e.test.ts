@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connectionConfig } from '@paperboy/db';
 import {
+  COMPILED_BUILD_ENV,
   createTestQueuePrefix,
   type SmtpSink,
   startSmtpSink,
@@ -50,14 +50,13 @@ describe('the compose services as plain processes', () => {
       API_METRICS_PORT: '0',
       WORKER_METRICS_PORT: '0',
       MAILER_METRICS_PORT: '0',
-      // What the image's ENV sets: every @paperboy/* package resolves to its compiled dist/.
-      NODE_OPTIONS: '--conditions=paperboy-dist',
+      // What the image's ENV sets: every @paperboy/* package resolves to its compiled dist/
+      // (built once for the suite by test/support/compile.global.ts).
+      ...COMPILED_BUILD_ENV,
     };
   }
 
   beforeAll(async () => {
-    // Compose runs the compiled JavaScript (services/*/dist/main.js), as the image builds it.
-    execFileSync('npm', ['run', '-s', 'compile'], { cwd: repoRoot, stdio: 'ignore', timeout: 120_000 });
     sink = await startSmtpSink();
     for (const service of ['api', 'worker', 'mailer']) {
       const [command, ...args] = compose.services[service]!.command;

@@ -3,7 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { createPool, emailHash, type Pool } from '@paperboy/db';
 import type { Redis } from '@paperboy/queue';
 import { closeQueues, createQueues, createRedisConnection, type PaperboyQueues } from '@paperboy/queue';
-import { createTestQueuePrefix, createTestSchema, TEST_REDIS_URL, type TestSchema } from '@paperboy/testing';
+import {
+  COMPILED_BUILD_ENV,
+  createTestQueuePrefix,
+  createTestSchema,
+  TEST_REDIS_URL,
+  type TestSchema,
+} from '@paperboy/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -30,6 +36,8 @@ describe('the night-shift commands (subscribers, suppressions, queues, deliverie
         cwd: root,
         env: {
           ...process.env,
+          // The compiled CLI, as the image runs it: no tsx transform on every start.
+          ...COMPILED_BUILD_ENV,
           NODE_ENV: 'test',
           LOG_LEVEL: 'silent',
           DATABASE_URL: schema.url,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPool, type Pool } from '@paperboy/db';
 import {
+  COMPILED_BUILD_ENV,
   createTestQueuePrefix,
   createTestSchema,
   type FakeSources,
@@ -44,6 +45,8 @@ describe('paperboy papers (the CLI, run as a person runs it)', () => {
         cwd: root,
         env: {
           ...process.env,
+          // The compiled CLI, as the image runs it: no tsx transform on every start.
+          ...COMPILED_BUILD_ENV,
           NODE_ENV: 'test',
           LOG_LEVEL: 'silent',
           DATABASE_URL: schema.url,
