@@ -1,3 +1,4 @@
+import { buttonMailText } from './button-mail-text.ts';
 import { cleanText } from './clean-text.ts';
 import { type FooterView, footerText, footerView, siteName } from './footer.ts';
 import { requireAbsoluteUrl } from './links.ts';
@@ -68,19 +69,7 @@ export async function renderAddressConfirmation(
     ),
   };
   const fill = await loadTemplate<ConfirmView>('confirmation');
-  const text = [
-    view.heading,
-    '='.repeat(view.heading.length),
-    '',
-    ...wrapText(view.intro, 72),
-    '',
-    `${view.buttonLabel}: ${confirmUrl}`,
-    '',
-    view.expiry,
-    '',
-    ...footerText(view.footer),
-  ];
-  return { subject: view.subject, html: fill(view), text: `${text.join('\n')}\n` };
+  return { subject: view.subject, html: fill(view), text: buttonMailText(view, confirmUrl) };
 }
 
 export async function renderAddressNotice(

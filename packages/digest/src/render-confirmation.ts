@@ -1,8 +1,8 @@
-import { type FooterView, footerText, footerView, siteName } from './footer.ts';
+import { buttonMailText } from './button-mail-text.ts';
+import { type FooterView, footerView, siteName } from './footer.ts';
 import { requireAbsoluteUrl } from './links.ts';
 import { loadTemplate } from './template-cache.ts';
 import type { Branding, RenderedMail } from './types.ts';
-import { wrapText } from './wrap.ts';
 
 export interface ConfirmationInput {
   confirmUrl: string;
@@ -50,17 +50,5 @@ export async function renderConfirmation(
     ),
   };
   const fill = await loadTemplate<ConfirmationView>('confirmation');
-  const text = [
-    view.heading,
-    '='.repeat(view.heading.length),
-    '',
-    ...wrapText(view.intro, 72),
-    '',
-    `${view.buttonLabel}: ${confirmUrl}`,
-    '',
-    view.expiry,
-    '',
-    ...footerText(view.footer),
-  ];
-  return { subject: view.subject, html: fill(view), text: `${text.join('\n')}\n` };
+  return { subject: view.subject, html: fill(view), text: buttonMailText(view, confirmUrl) };
 }

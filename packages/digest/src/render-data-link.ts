@@ -1,8 +1,8 @@
-import { type FooterView, footerText, footerView, siteName } from './footer.ts';
+import { buttonMailText } from './button-mail-text.ts';
+import { type FooterView, footerView, siteName } from './footer.ts';
 import { requireAbsoluteUrl } from './links.ts';
 import { loadTemplate } from './template-cache.ts';
 import type { Branding, RenderedMail } from './types.ts';
-import { wrapText } from './wrap.ts';
 
 export interface DataLinkInput {
   /** The one-hour link to the page where the reader downloads or erases their data. */
@@ -47,17 +47,5 @@ export async function renderDataLink(input: DataLinkInput, branding: Branding): 
     ),
   };
   const fill = await loadTemplate<DataLinkView>('data-link');
-  const text = [
-    view.heading,
-    '='.repeat(view.heading.length),
-    '',
-    ...wrapText(view.intro, 72),
-    '',
-    `${view.buttonLabel}: ${dataUrl}`,
-    '',
-    view.expiry,
-    '',
-    ...footerText(view.footer),
-  ];
-  return { subject: view.subject, html: fill(view), text: `${text.join('\n')}\n` };
+  return { subject: view.subject, html: fill(view), text: buttonMailText(view, dataUrl) };
 }
