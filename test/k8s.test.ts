@@ -6,6 +6,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type K8sObject, kustomize, podSpecOf } from './support/kustomize.ts';
+import { unknownFields } from './support/strict-schema.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const overlays = {
@@ -14,7 +15,7 @@ const overlays = {
 };
 
 interface Model {
-  validate(): void;
+  validate(this: object): void;
 }
 type ModelClass = new (data: K8sObject) => Model;
 
@@ -24,6 +25,15 @@ async function modelFor(object: K8sObject): Promise<ModelClass> {
     ? `@kubernetes-models/keda/${object.apiVersion}/${object.kind}`
     : `kubernetes-models/${object.apiVersion}/${object.kind}`;
   return ((await import(module)) as Record<string, ModelClass>)[object.kind]!;
+}
+
+/** The schema check: kubernetes-models' validation, plus no field the schema does not name. */
+async function checkSchema(object: K8sObject): Promise<void> {
+  const model = new (await modelFor(object))(object);
+  model.validate();
+  const unknown = unknownFields(model.validate, model);
+  if (unknown.length > 0)
+    throw new Error(`fields unknown to the ${object.kind} schema: ${unknown.join(', ')}`);
 }
 
 const byKind = (objects: K8sObject[], kind: string) => objects.filter((o) => o.kind === kind);
@@ -52,15 +62,15 @@ describe.each(Object.entries(overlays))('infra/k8s overlay with %s autoscaling',
   it('builds objects that all pass the Kubernetes (and KEDA) schemas', async () => {
     expect(objects.length).toBeGreaterThan(10);
     for (const object of objects) {
-      const Model = await modelFor(object);
-      expect(() => new Model(object).validate(), `${object.kind}/${object.metadata.name}`).not.toThrow();
+      await expect(checkSchema(object), `${object.kind}/${object.metadata.name}`).resolves.toBeUndefined();
     }
   });
 
-  it('runs api, worker and mailer from the image with probes, resources and a non-root user', () => {
+  it('runs api, worker, mailer and bounces from the image with probes, resources and a non-root user', () => {
     const deployments = byKind(objects, 'Deployment');
     expect(deployments.map((d) => d.metadata.name).sort()).toEqual([
       'paperboy-api',
+      'paperboy-bounces',
       'paperboy-mailer',
       'paperboy-worker',
     ]);
@@ -97,6 +107,9 @@ describe.each(Object.entries(overlays))('infra/k8s overlay with %s autoscaling',
     expect(portOf('paperboy-api')).toBe(Number(config.PORT));
     expect(portOf('paperboy-worker')).toBe(Number(config.WORKER_METRICS_PORT));
     expect(portOf('paperboy-mailer')).toBe(Number(config.MAILER_METRICS_PORT));
+    expect(portOf('paperboy-bounces')).toBe(Number(config.BOUNCES_METRICS_PORT));
+    const bouncesPorts = pod(find(objects, 'Deployment', 'paperboy-bounces')).containers[0]!.ports!;
+    expect(bouncesPorts.find((p) => p.name === 'smtp')!.containerPort).toBe(Number(config.BOUNCE_SMTP_PORT));
     expect(config.HOST).toBe('0.0.0.0');
   });
 
@@ -109,16 +122,24 @@ describe.each(Object.entries(overlays))('infra/k8s overlay with %s autoscaling',
     for (const value of Object.values(secret)) expect(value).toContain('CHANGE-ME');
   });
 
-  it('exposes the api through a Service and guards every Deployment with a PodDisruptionBudget', () => {
-    const service = find(objects, 'Service', 'paperboy-api').spec as {
-      selector: Record<string, string>;
-      ports: { targetPort: string }[];
-    };
-    const api = find(objects, 'Deployment', 'paperboy-api');
-    expect((api.spec as { selector: { matchLabels: object } }).selector.matchLabels).toEqual(
-      service.selector,
-    );
-    expect(pod(api).containers[0]!.ports!.map((p) => p.name)).toContain(service.ports[0]!.targetPort);
+  it('exposes the api (HTTP) and bounces (SMTP on 25) through Services; a PodDisruptionBudget guards every Deployment', () => {
+    for (const [name, port] of [
+      ['paperboy-api', 80],
+      ['paperboy-bounces', 25],
+    ] as const) {
+      const service = find(objects, 'Service', name).spec as {
+        selector: Record<string, string>;
+        ports: { port: number; targetPort: string }[];
+      };
+      const deployment = find(objects, 'Deployment', name);
+      expect((deployment.spec as { selector: { matchLabels: object } }).selector.matchLabels).toEqual(
+        service.selector,
+      );
+      expect(service.ports.map((p) => p.port)).toEqual([port]);
+      expect(pod(deployment).containers[0]!.ports!.map((p) => p.name)).toContain(
+        service.ports[0]!.targetPort,
+      );
+    }
     for (const deployment of byKind(objects, 'Deployment')) {
       const labels = (deployment.spec as { selector: { matchLabels: object } }).selector.matchLabels;
       const guards = byKind(objects, 'PodDisruptionBudget').filter(
@@ -139,6 +160,42 @@ describe.each(Object.entries(overlays))('infra/k8s overlay with %s autoscaling',
     for (const object of objects.filter((o) => o.kind !== 'Namespace')) {
       expect(object.metadata.namespace, `${object.kind}/${object.metadata.name}`).toBe('paperboy');
     }
+  });
+});
+
+describe('the schema check', () => {
+  const deployment = () =>
+    structuredClone(find(kustomize(`${root}infra/k8s/overlays/example`), 'Deployment', 'paperboy-api'));
+
+  it('rejects a misspelled field that Kubernetes would silently drop', async () => {
+    const misspelled = deployment();
+    const container = pod(misspelled).containers[0]! as unknown as Record<string, unknown>;
+    container.readinesProbe = container.readinessProbe;
+    delete container.readinessProbe;
+    // kubernetes-models alone lets it through: this is what the strict check adds.
+    const Model = await modelFor(misspelled);
+    expect(() => new Model(misspelled).validate()).not.toThrow();
+    await expect(checkSchema(misspelled)).rejects.toThrow(
+      'fields unknown to the Deployment schema: /spec/template/spec/containers/0/readinesProbe',
+    );
+  });
+
+  it('rejects an unknown top-level field and one inside a nested object', async () => {
+    const misspelled = deployment() as K8sObject & { spec: { replica?: number; replicas?: number } };
+    misspelled.spec.replica = misspelled.spec.replicas;
+    delete misspelled.spec.replicas;
+    const resources = pod(misspelled).containers[0]! as unknown as { resources: Record<string, unknown> };
+    resources.resources.request = resources.resources.requests;
+    delete resources.resources.requests;
+    await expect(checkSchema(misspelled)).rejects.toThrow(
+      /\/spec\/replica\b.*\/spec\/template\/spec\/containers\/0\/resources\/request\b/,
+    );
+  });
+
+  it('still accepts free keys where the schema is a map (labels, ConfigMap data)', async () => {
+    const labelled = deployment();
+    labelled.metadata.labels = { ...labelled.metadata.labels, 'example.org/anything': 'yes' };
+    await expect(checkSchema(labelled)).resolves.toBeUndefined();
   });
 });
 
