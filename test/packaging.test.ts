@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { compileMjml, TEMPLATE_NAMES, templateVersion } from '../packages/digest/src/template-cache.ts';
 
 // How the workspaces are built for the production image (README, "How the code is built"):
 // `npm run compile` = `tsc -b tsconfig.dist.json`, one dist/ per workspace, chosen at run time by
@@ -81,6 +82,20 @@ describe('the production build', () => {
       // The testing helpers are for tests only, never a dependency of shipped code.
       expect(dependencies, folder).not.toContain('@paperboy/testing');
     }
+  });
+
+  it('carries each mail template as the HTML MJML makes from its source, so production needs no MJML', async () => {
+    // vitest's globalSetup ran `npm run compile`, as the image build does.
+    for (const name of TEMPLATE_NAMES) {
+      const stored = json<{ version: string; html: string }>(
+        `packages/digest/dist/templates/${name}.compiled.json`,
+      );
+      expect(stored.version, name).toBe(templateVersion(name));
+      expect(stored.html, name).toBe(await compileMjml(name));
+    }
+    const digest = json<Manifest>('packages/digest/package.json');
+    expect(Object.keys(digest.dependencies ?? {})).not.toContain('mjml');
+    expect(Object.keys(digest.devDependencies ?? {})).toContain('mjml');
   });
 
   it('states the Node versions the locked packages support', () => {

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
-import mjml2html from 'mjml';
+import type mjml2htmlFunction from 'mjml';
 import { asciiHtml } from './ascii-html.ts';
 import { leanHtml } from './lean-html.ts';
 
-export type TemplateName = 'digest' | 'confirmation' | 'welcome' | 'data-link' | 'notice';
+export const TEMPLATE_NAMES = ['digest', 'confirmation', 'welcome', 'data-link', 'notice'] as const;
+export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
 /**
  * Bump when TypeScript code changes what a template shows (authors, summaries, badges), so stored
@@ -56,8 +57,23 @@ export function mjmlCompileCount(): number {
   return compileCount;
 }
 
-async function compile(name: TemplateName): Promise<Handlebars.TemplateDelegate<unknown>> {
+/**
+ * The template's MJML turned into lean HTML, still holding its Handlebars expressions. MJML is
+ * imported here only: `npm run compile` stores this HTML next to the compiled code
+ * (infra/build/compile-templates.mjs), so the production image neither ships MJML (30 MB with its
+ * dependencies) nor spends seconds of every start importing it.
+ */
+export async function compileMjml(name: TemplateName): Promise<string> {
   compileCount += 1;
+  let mjml2html: typeof mjml2htmlFunction;
+  try {
+    mjml2html = (await import('mjml')).default;
+  } catch (error) {
+    throw new Error(
+      `template ${name} has no compiled HTML matching its source (npm run compile writes it) and MJML is not installed`,
+      { cause: error },
+    );
+  }
   // fonts: {} — MJML otherwise links Google Fonts for any of its known web fonts named in a
   // font-family (Roboto is): a third-party request in every opened mail. The system fonts suffice.
   const result = await mjml2html(templateSource(name), {
@@ -69,8 +85,29 @@ async function compile(name: TemplateName): Promise<Handlebars.TemplateDelegate<
     const details = result.errors.map((error) => error.formattedMessage).join('; ');
     throw new Error(`MJML template ${name} is invalid: ${details}`);
   }
+  return leanHtml(result.html);
+}
+
+/** Where `npm run compile` stores a template's HTML, beside the compiled code only (never in src/). */
+export function compiledTemplateFile(name: TemplateName): URL {
+  return new URL(`./templates/${name}.compiled.json`, import.meta.url);
+}
+
+/** The stored HTML, if it was compiled from exactly this source by this renderer version. */
+function storedHtml(name: TemplateName): string | null {
+  let stored: { version?: string; html?: string };
+  try {
+    stored = JSON.parse(readFileSync(compiledTemplateFile(name), 'utf8'));
+  } catch {
+    return null;
+  }
+  return stored.version === templateVersion(name) && typeof stored.html === 'string' ? stored.html : null;
+}
+
+async function compile(name: TemplateName): Promise<Handlebars.TemplateDelegate<unknown>> {
+  const html = storedHtml(name) ?? (await compileMjml(name));
   // strict: a view missing a field the template reads is a bug, so fail instead of printing nothing.
-  const fill = handlebars.compile(leanHtml(result.html), { strict: true });
+  const fill = handlebars.compile(html, { strict: true });
   return (view, options) => asciiHtml(fill(view, options));
 }
 
