@@ -5,10 +5,18 @@ import { watchParent } from './watch-parent.ts';
 
 const SERVICES = ['api', 'worker', 'mailer', 'bounces'] as const;
 
+// The CLI runs either from its TypeScript sources (development, through tsx) or compiled (the
+// image, `npm run compile`); the services it starts run the same way, so the image never needs tsx.
+const compiled = import.meta.url.endsWith('.js');
+
 function serviceEntry(service: (typeof SERVICES)[number]): string {
-  return fileURLToPath(new URL(`../../../${service}/src/main.ts`, import.meta.url));
+  const entry = compiled ? `../../../${service}/dist/main.js` : `../../../${service}/src/main.ts`;
+  return fileURLToPath(new URL(entry, import.meta.url));
 }
-const PARENT_WATCH = new URL('../parent-watch.ts', import.meta.url).href;
+const PARENT_WATCH = new URL(compiled ? '../parent-watch.js' : '../parent-watch.ts', import.meta.url).href;
+// Compiled services find their compiled @paperboy/* packages under this condition (the image sets
+// it in NODE_OPTIONS too; a second mention is harmless).
+const NODE_ARGS = compiled ? ['--conditions=paperboy-dist'] : ['--import', 'tsx'];
 
 /**
  * Runs the services as child processes, the same entry points compose runs one per container.
@@ -48,7 +56,7 @@ export async function startAll(): Promise<number> {
           const startedAt = Date.now();
           const child = spawn(
             process.execPath,
-            ['--import', 'tsx', '--import', PARENT_WATCH, serviceEntry(service)],
+            [...NODE_ARGS, '--import', PARENT_WATCH, serviceEntry(service)],
             { stdio: 'inherit', env: process.env, detached: true },
           );
           children.set(service, child);
