@@ -150,8 +150,15 @@ describe('infra/Dockerfile', () => {
   it('builds on a base image chosen by a build argument that defaults to node:22-bookworm-slim', () => {
     expect(dockerfile).toMatch(/^ARG BASE_IMAGE=node:22-bookworm-slim$/m);
     const froms = dockerfile.match(/^FROM .*/gm)!;
-    expect(froms.length).toBeGreaterThanOrEqual(2);
-    for (const from of froms) expect(from).toMatch(/^FROM \$\{BASE_IMAGE\}/);
+    expect(froms.length).toBeGreaterThanOrEqual(3);
+    for (const from of froms.slice(0, -1)) expect(from).toMatch(/^FROM \$\{BASE_IMAGE\}/);
+    // The last stage is that base's root file system, slimmed, as one layer, plus the application.
+    expect(froms.at(-1)).toBe('FROM scratch');
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    expect(runtime.match(/^COPY .*/gm)).toEqual([
+      'COPY --from=runtime-root / /',
+      'COPY --from=build /app /app',
+    ]);
   });
 
   it('runs compiled JavaScript as a non-root user under tini, with a health check', () => {
@@ -163,6 +170,7 @@ describe('infra/Dockerfile', () => {
     expect(runtime).toMatch(/NODE_OPTIONS=--conditions=paperboy-dist/);
     expect(runtime).not.toContain('tsx');
     expect(dockerfile).toMatch(/npm prune --omit=dev/);
+    expect(dockerfile).toMatch(/sh infra\/build\/slim-app\.sh/);
   });
 
   it('keeps secrets and local builds out of the build context', () => {
