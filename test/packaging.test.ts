@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import semver from 'semver';
 import { describe, expect, it } from 'vitest';
 import { compileMjml, TEMPLATE_NAMES, templateVersion } from '../packages/digest/src/template-cache.ts';
 
@@ -99,9 +100,33 @@ describe('the production build', () => {
   });
 
   it('states the Node versions the locked packages support', () => {
-    const manifest = json<{ engines: { node: string } }>('package.json');
-    expect(manifest.engines.node).toBe('>=20.19');
+    const engines = json<{ engines: { node: string } }>('package.json').engines.node;
+    const lock = json<{ packages: Record<string, { version?: string; engines?: { node?: string } }> }>(
+      'package-lock.json',
+    );
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
-    expect(readme).toContain('Node.js 20.19');
+    const locked = Object.entries(lock.packages)
+      .filter(([, entry]) => typeof entry.engines?.node === 'string')
+      .map(([path, entry]) => ({ name: path.replace(/^.*node_modules\//, ''), range: entry.engines!.node! }));
+    const [node20, ...later] = engines.split('||').map((range) => range.trim());
+    // Past Node 20, `engines` admits only versions every locked package declares it supports.
+    for (const range of later)
+      for (const { name, range: theirs } of locked)
+        expect(semver.subset(range, theirs), `${name} (${theirs}) refuses part of ${range}`).toBe(true);
+    // Node 20 from the highest minimum any locked package that runs on 20 declares…
+    const within20 = (range: string) =>
+      new semver.Range(range).set
+        .map((comparators) => `${comparators.map((c) => c.value).join(' ')} >=20.0.0 <21.0.0-0`)
+        .join(' || ');
+    const minimums = locked
+      .map(({ range }) => semver.minVersion(within20(range)))
+      .filter((version): version is semver.SemVer => version !== null && version.major === 20);
+    const floor = minimums.reduce((a, b) => (semver.gt(a, b) ? a : b));
+    expect(node20).toBe(`^${floor.version}`);
+    // …and the README names each one that declares Node 20 unsupported (the suite runs on 20 with them).
+    const refusing20 = locked.filter(({ range }) => !semver.satisfies(floor, range));
+    expect(refusing20.length).toBeGreaterThan(0);
+    for (const { name } of refusing20) expect(readme, name).toContain(`\`${name}\``);
+    expect(readme).toContain(`\`${engines}\``);
   });
 });
