@@ -142,17 +142,23 @@ say "docker build -f infra/Dockerfile --build-arg BASE_IMAGE=paperboy-base:ci"
 docker build --progress=plain --network host -f infra/Dockerfile --build-arg BASE_IMAGE=paperboy-base:ci \
   -t paperboy:ci . >"$WORK/build.log" 2>&1 || { tail -40 "$WORK/build.log" >&2; fail "docker build failed"; }
 say "image paperboy:ci is $(docker image inspect paperboy:ci --format '{{.Size}}' | awk '{printf "%.0f MB", $1/1e6}') (base paperboy-base:ci $(docker image inspect paperboy-base:ci --format '{{.Size}}' | awk '{printf "%.0f MB", $1/1e6}'))"
-# One container for the image checks and the migration (with vfs every container copies the image).
+# One container for the image checks, the migration and the start-up times (with vfs every
+# container copies the image). infra/ci is not in the image; the timing script is mounted.
 docker run --rm --network host -e DATABASE_URL="postgres://root@127.0.0.1:5432/$SMOKE_DATABASE" \
+  -e REDIS_URL=redis://127.0.0.1:6379 -e QUEUE_PREFIX="$SMOKE_PREFIX" \
+  -v "$PWD/infra/ci/startup-time.mjs:/opt/startup-time.mjs:ro" \
   -e TOKEN_SECRET=compose-smoke-secret-not-for-production-use paperboy:ci sh -c '
   # smtp-server is not on this list: the bounces service is an SMTP server and ships it.
-  for tool in typescript tsx vitest playwright-core mailparser; do
+  for tool in typescript tsx vitest playwright-core mailparser mjml; do
     if [ -e "node_modules/$tool" ]; then echo "the production image carries the dev-only package $tool"; exit 1; fi
   done
   if [ "$(id -u)" = 0 ]; then echo "the image runs as root"; exit 1; fi
   command -v paperboy >/dev/null || { echo "paperboy is not on the PATH"; exit 1; }
-  npx --no-install paperboy migrate >/dev/null' >"$WORK/image-check.log" 2>&1 ||
+  if command -v npm >/dev/null; then echo "the runtime image still carries npm"; exit 1; fi
+  paperboy migrate >/dev/null || exit 1
+  node /opt/startup-time.mjs' >"$WORK/image-check.log" 2>&1 ||
   fail "image check: $(tail -5 "$WORK/image-check.log")"
+grep '^startup time' "$WORK/image-check.log" | sed 's/^/compose smoke: /'
 
 # ---- SMTP sink and free ports on 127.0.0.1
 free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
