@@ -21,6 +21,8 @@ export interface LoadResult {
   p99Ms: number;
   /** Status code → count, measured window only. */
   statuses: Record<string, number>;
+  /** Responses of any status, warm-up included. */
+  allRequests: number;
   /** Every address answered 202, warm-up included: the bench checks each is durable. */
   acceptedEmails: string[];
 }
@@ -64,6 +66,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   let sequence = 0;
   let latencies = new Float64Array(1 << 16);
   let measured = 0;
+  let allRequests = 0;
   const statuses: Record<string, number> = {};
   const acceptedEmails: string[] = [];
   const start = performance.now();
@@ -93,6 +96,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         if (!response) return;
         pending = pending.subarray(response.length);
         const now = performance.now();
+        allRequests += 1;
         if (response.status === 202) acceptedEmails.push(email);
         if (sentAt >= measureFrom) {
           if (measured === latencies.length) {
@@ -131,6 +135,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     p50Ms: percentile(sorted, 0.5),
     p99Ms: percentile(sorted, 0.99),
     statuses,
+    allRequests,
     acceptedEmails,
   };
 }

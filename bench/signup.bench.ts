@@ -5,7 +5,7 @@
 //   node --import tsx bench/signup.bench.ts [--connections 50] [--seconds 10]
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,7 +97,26 @@ async function confirmationSubscriberIds(prefix: string): Promise<Set<string>> {
   }
 }
 
+/** What the CLI prints besides the figures: how the api's CPU was spent, and any answer but 202. */
+interface SignupDiagnostics {
+  apiCpuMsPerRequest: number;
+  statuses: Record<string, number>;
+}
+
+/** CPU seconds (user + system) the process has used so far, from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 export async function benchSignup(options: { connections: number; seconds: number }): Promise<SignupFigures> {
+  return (await runSignupBench(options)).figures;
+}
+
+async function runSignupBench(options: {
+  connections: number;
+  seconds: number;
+}): Promise<{ figures: SignupFigures; diagnostics: SignupDiagnostics }> {
   execFileSync('npm', ['run', '-s', 'compile'], { cwd: root, stdio: 'inherit' });
   const schema = await createTestSchema('bench_signup');
   const queue = createTestQueuePrefix('bench-signup');
@@ -142,6 +161,7 @@ export async function benchSignup(options: { connections: number; seconds: numbe
   const pool = createPool(schema.url, 2);
   try {
     await waitForHealth(port, () => exited, logFile);
+    const cpuBefore = cpuSeconds(api.pid!);
     const load = await runLoadProcess({
       port,
       connections: options.connections,
@@ -149,6 +169,7 @@ export async function benchSignup(options: { connections: number; seconds: numbe
       seconds: options.seconds,
       runId: randomBytes(4).toString('hex'),
     });
+    const apiCpuMsPerRequest = ((cpuSeconds(api.pid!) - cpuBefore) * 1000) / load.allRequests;
     // No grace: what a 202 promised must already be in Postgres and Redis.
     api.kill(profileDir ? 'SIGTERM' : 'SIGKILL');
     await apiExit;
@@ -157,7 +178,7 @@ export async function benchSignup(options: { connections: number; seconds: numbe
       [load.acceptedEmails],
     );
     const jobs = await confirmationSubscriberIds(queue.prefix);
-    return {
+    const figures: SignupFigures = {
       requests: load.requests,
       seconds: load.seconds,
       perSecond: load.requests / load.seconds,
@@ -167,6 +188,7 @@ export async function benchSignup(options: { connections: number; seconds: numbe
       durableRows: rows.length,
       confirmationJobs: rows.filter((row) => jobs.has(row.id)).length,
     };
+    return { figures, diagnostics: { apiCpuMsPerRequest, statuses: load.statuses } };
   } finally {
     if (!exited) api.kill('SIGKILL');
     closeSync(log);
@@ -182,7 +204,7 @@ function argument(name: string, fallback: number): number {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const figures = await benchSignup({
+  const { figures, diagnostics } = await runSignupBench({
     connections: argument('connections', 50),
     seconds: argument('seconds', 10),
   });
@@ -191,6 +213,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       `(${figures.requests} requests), p50 ${figures.p50Ms.toFixed(1)} ms, p99 ${figures.p99Ms.toFixed(1)} ms; ` +
       `${figures.accepted} accepted (warm-up included), ${figures.durableRows} rows, ` +
       `${figures.confirmationJobs} with a confirmation job`,
+  );
+  console.log(
+    `api CPU ${diagnostics.apiCpuMsPerRequest.toFixed(3)} ms per request; answers ${JSON.stringify(diagnostics.statuses)}`,
   );
   console.log(JSON.stringify(figures));
 }

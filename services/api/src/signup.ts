@@ -140,8 +140,9 @@ export function createSignup(app: App, deps: ApiDeps): Signup {
   });
   const write = createSignupWriter(app, deps);
   return async (request, reply, { email, preferences }) => {
-    await limitIp(request, reply, request.ip);
-    await limitAddress(request, reply, email);
+    // Both budgets are counted at once (one wait on Redis, not two in a row); a sign-up refused by
+    // one still spends the other, as a refused attempt should.
+    await Promise.all([limitIp(request, reply, request.ip), limitAddress(request, reply, email)]);
     await write({
       email,
       preferences: { ...preferences, paperCount: preferences.paperCount ?? config.papersPerDigest },
