@@ -1,7 +1,7 @@
 import { normalizeIP } from '@fastify/rate-limit';
 import { emailHash, type Preferences, recordSignups, type SignupOutcome, type SignupRow } from '@paperboy/db';
 import { enqueueBulk } from '@paperboy/queue';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { Histogram } from 'prom-client';
 import type { App } from './app.ts';
 import type { ApiDeps } from './deps.ts';
@@ -72,28 +72,27 @@ const HOUR = 3_600_000;
 
 /**
  * Sign-ups are written in groups: one INSERT … SELECT for every sign-up that arrived while the
- * previous group was being written, then one addBulk of their confirmation jobs. Each request is
- * answered only after both, so every 202 stands for a committed row and a job in Redis.
+ * previous group was being written, then one addBulk of their confirmation jobs. Each caller is
+ * answered only after both, so every 202 stands for a committed row and a job in Redis; when
+ * either fails, every caller in the group gets a RetryLater (503).
  */
-function createSignupWriter(app: App, deps: ApiDeps): GroupCommit<SignupRow, SignupOutcome> {
-  const batchSize = new Histogram({
-    name: 'paperboy_signup_batch_size',
-    help: 'Sign-ups written by one group commit (one INSERT and one addBulk).',
-    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
-    registers: [deps.metrics],
-  });
+export function createSignupWriter(
+  deps: Pick<ApiDeps, 'config' | 'pool' | 'queues'>,
+  log: FastifyBaseLogger,
+  onFlush?: (size: number) => void,
+): GroupCommit<SignupRow, SignupOutcome> {
   const resendAfterSeconds = deps.config.confirmationResendMinutes * 60;
   return createGroupCommit<SignupRow, SignupOutcome>({
     maxBatch: 500,
     maxInFlight: 2,
-    onFlush: (size) => batchSize.observe(size),
+    onFlush,
     async flush(signups) {
       let outcomes: SignupOutcome[];
       try {
         outcomes = await recordSignups(deps.pool, signups, resendAfterSeconds);
       } catch (error) {
         // One statement: no row of the group was written. Every request in it may be sent again.
-        app.log.error({ err: error, signups: signups.length }, 'sign-up group not recorded');
+        log.error({ err: error, signups: signups.length }, 'sign-up group not recorded');
         throw new RetryLater('sign-up could not be recorded; nothing was saved, please try again', 1, {
           cause: error,
         });
@@ -111,7 +110,7 @@ function createSignupWriter(app: App, deps: ApiDeps): GroupCommit<SignupRow, Sig
         );
       } catch (error) {
         // The rows stand (as after a lost answer); the sign-up sent again enqueues the mail.
-        app.log.error({ err: error, signups: signups.length }, 'sign-up confirmations not enqueued');
+        log.error({ err: error, signups: signups.length }, 'sign-up confirmations not enqueued');
         throw new RetryLater('sign-up could not be completed; please try again', 1, { cause: error });
       }
       return outcomes;
@@ -138,7 +137,13 @@ export function createSignup(app: App, deps: ApiDeps): Signup {
     timeWindowMs: HOUR,
     key: emailHash,
   });
-  const write = createSignupWriter(app, deps);
+  const batchSize = new Histogram({
+    name: 'paperboy_signup_batch_size',
+    help: 'Sign-ups written by one group commit (one INSERT and one addBulk).',
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+    registers: [deps.metrics],
+  });
+  const write = createSignupWriter(deps, app.log, (size) => batchSize.observe(size));
   return async (request, reply, { email, preferences }) => {
     // Both budgets are counted at once (one wait on Redis, not two in a row); a sign-up refused by
     // one still spends the other, as a refused attempt should.
