@@ -76,7 +76,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
   const drive = (socket: Socket) =>
     new Promise<void>((resolve, reject) => {
-      let pending = Buffer.alloc(0);
+      let pending: Buffer = Buffer.alloc(0);
       let email = '';
       let sentAt = 0;
       const send = () => {
