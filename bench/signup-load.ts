@@ -13,6 +13,11 @@ export interface LoadOptions {
   runId: string;
 }
 
+/** When the measured window opens and closes (the bench samples the api's CPU then). */
+export interface LoadEvents {
+  onWindow?(edge: 'start' | 'end'): void;
+}
+
 export interface LoadResult {
   /** Responses within the measured window (warm-up excluded). */
   requests: number;
@@ -21,8 +26,6 @@ export interface LoadResult {
   p99Ms: number;
   /** Status code → count, measured window only. */
   statuses: Record<string, number>;
-  /** Responses of any status, warm-up included. */
-  allRequests: number;
   /** Every address answered 202, warm-up included: the bench checks each is durable. */
   acceptedEmails: string[];
 }
@@ -62,17 +65,18 @@ function percentile(sorted: Float64Array, fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!;
 }
 
-export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+export async function runLoad(options: LoadOptions, events: LoadEvents = {}): Promise<LoadResult> {
   let sequence = 0;
   let latencies = new Float64Array(1 << 16);
   let measured = 0;
-  let allRequests = 0;
   const statuses: Record<string, number> = {};
   const acceptedEmails: string[] = [];
   const start = performance.now();
   const measureFrom = start + options.warmupSeconds * 1000;
   const stopAt = measureFrom + options.seconds * 1000;
   let lastResponseAt = measureFrom;
+  const windowStart = setTimeout(() => events.onWindow?.('start'), measureFrom - start);
+  const windowEnd = setTimeout(() => events.onWindow?.('end'), stopAt - start);
 
   const drive = (socket: Socket) =>
     new Promise<void>((resolve, reject) => {
@@ -96,7 +100,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         if (!response) return;
         pending = pending.subarray(response.length);
         const now = performance.now();
-        allRequests += 1;
         if (response.status === 202) acceptedEmails.push(email);
         if (sentAt >= measureFrom) {
           if (measured === latencies.length) {
@@ -128,6 +131,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     ),
   );
   await Promise.all(sockets.map(drive));
+  clearTimeout(windowStart);
+  clearTimeout(windowEnd);
   const sorted = latencies.slice(0, measured).sort();
   return {
     requests: measured,
@@ -135,13 +140,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     p50Ms: percentile(sorted, 0.5),
     p99Ms: percentile(sorted, 0.99),
     statuses,
-    allRequests,
     acceptedEmails,
   };
 }
 
-// As a child process: options as JSON in argv[2], the result as JSON on stdout.
+// As a child process: options as JSON in argv[2], the result as JSON on stdout, the window's
+// edges as IPC messages.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const result = await runLoad(JSON.parse(process.argv[2] ?? '{}') as LoadOptions);
+  const result = await runLoad(JSON.parse(process.argv[2] ?? '{}') as LoadOptions, {
+    onWindow: (edge) => process.send?.(edge),
+  });
+  process.disconnect?.();
   process.stdout.write(JSON.stringify(result));
 }
