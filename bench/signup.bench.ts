@@ -68,7 +68,7 @@ function runLoadProcess(
     if (edge === 'start' || edge === 'end') onWindow(edge);
   });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => {
+  child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
   return new Promise((resolve, reject) => {
