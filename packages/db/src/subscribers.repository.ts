@@ -67,6 +67,12 @@ export interface SignupOutcome {
   sendConfirmation: boolean;
 }
 
+/** One sign-up as recordSignups takes it: the canonical address and its preferences. */
+export interface SignupRow {
+  email: string;
+  preferences: Preferences;
+}
+
 /**
  * Records a sign-up. New and unsubscribed addresses become pending (a returning reader confirms
  * again); a pending one keeps its row and gets its preferences refreshed; an active one is left
@@ -78,10 +84,50 @@ export async function recordSignup(
   preferences: Preferences,
   resendAfterSeconds: number,
 ): Promise<SignupOutcome> {
-  const result = await pool.query<{ id: string; status: SubscriberStatus; send: boolean }>(
+  const [outcome] = await recordSignups(pool, [{ email, preferences }], resendAfterSeconds);
+  return outcome!;
+}
+
+/**
+ * Records many sign-ups in one statement (the api's group commit), with recordSignup's rules for
+ * each; outcomes come back in the order given. The statement either commits every row or none.
+ *
+ * One statement may not touch a row twice, so sign-ups of one address (in any letter case) are
+ * merged first into what the same sign-ups one after another would leave: the first spelling
+ * (the one a new row is created with) and the last preferences (the pending row's refresh); they
+ * share one outcome. Rows go in address order, so two batches racing on the same addresses (two
+ * api replicas) take their locks in one order and cannot deadlock.
+ */
+export async function recordSignups(
+  pool: Pool,
+  signups: readonly SignupRow[],
+  resendAfterSeconds: number,
+): Promise<SignupOutcome[]> {
+  const merged = new Map<string, { email: string; preferences: Preferences }>();
+  for (const { email, preferences } of signups) {
+    const key = email.toLowerCase();
+    const first = merged.get(key);
+    merged.set(key, { email: first?.email ?? email, preferences });
+  }
+  const rows = [...merged.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, { email, preferences }]) => ({
+      email,
+      email_hash: emailHash(email),
+      topics: preferences.topics,
+      timezone: preferences.timezone,
+      send_hour: preferences.sendHour,
+      paper_count: preferences.paperCount,
+      cadence: preferences.cadence ?? 'daily',
+      weekday: preferences.weekday ?? 1,
+    }));
+  const result = await pool.query<{ key: string; id: string; send: boolean }>(
     `INSERT INTO subscribers AS s (email, email_hash, status, topics, timezone, send_hour, paper_count,
        cadence, weekday)
-     VALUES ($1, $2, 'pending', $3, $4, $5, $6, $8, $9)
+     SELECT r.email, r.email_hash, 'pending', r.topics, r.timezone, r.send_hour, r.paper_count, r.cadence, r.weekday
+     FROM jsonb_to_recordset($1::jsonb) AS r(email text, email_hash text, topics text[], timezone text,
+       send_hour smallint, paper_count smallint, cadence text, weekday smallint)
+     ORDER BY lower(r.email)
      ON CONFLICT ((lower(email))) DO UPDATE SET
        status = CASE WHEN s.status = 'active' THEN 'active' ELSE 'pending' END,
        topics = CASE WHEN s.status = 'active' THEN s.topics ELSE excluded.topics END,
@@ -95,23 +141,18 @@ export async function recordSignup(
        -- they left stop working.
        token_version = CASE WHEN s.status = 'unsubscribed' THEN s.token_version + 1 ELSE s.token_version END,
        updated_at = now()
-     RETURNING id, status,
+     RETURNING lower(email) AS key, id,
        status = 'pending' AND (confirmation_sent_at IS NULL
-         OR confirmation_sent_at < now() - make_interval(secs => $7)) AS send`,
-    [
-      email,
-      emailHash(email),
-      preferences.topics,
-      preferences.timezone,
-      preferences.sendHour,
-      preferences.paperCount,
-      resendAfterSeconds,
-      preferences.cadence ?? 'daily',
-      preferences.weekday ?? 1,
-    ],
+         OR confirmation_sent_at < now() - make_interval(secs => $2)) AS send`,
+    [JSON.stringify(rows), resendAfterSeconds],
   );
-  const row = result.rows[0]!;
-  return { subscriberId: row.id, sendConfirmation: row.send };
+  const outcomes = new Map<string, SignupOutcome>();
+  for (const row of result.rows) outcomes.set(row.key, { subscriberId: row.id, sendConfirmation: row.send });
+  return signups.map(({ email }) => {
+    const outcome = outcomes.get(email.toLowerCase());
+    if (!outcome) throw new Error(`sign-up of ${email} returned no row`);
+    return outcome;
+  });
 }
 
 /**

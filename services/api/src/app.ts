@@ -9,7 +9,7 @@ import { clientErrorHandler, closeAfterUnreadBodies } from './client-errors.ts';
 import type { ApiDeps } from './deps.ts';
 import { registerApiDocs, registerApiDocsUi } from './docs.ts';
 import { frameworkErrors, installErrorHandling } from './errors.ts';
-import { requestSerializer } from './log-redaction.ts';
+import { OneLinePerRequest, requestSerializer } from './log-redaction.ts';
 import { instrumentRequests } from './metrics.ts';
 import { addressChangeRoutes } from './routes/address-change.route.ts';
 import { adminRoutes } from './routes/admin.route.ts';
@@ -55,6 +55,7 @@ export async function buildApp(deps: ApiDeps, logger: Logger): Promise<App> {
     trustProxy: deps.config.trustProxy.length > 0 ? [...deps.config.trustProxy] : false,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    logController: new OneLinePerRequest(),
     frameworkErrors,
     clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -20,7 +20,24 @@ const CODES: Record<number, string> = {
   415: 'unsupported_media_type',
   422: 'unprocessable_entity',
   429: 'too_many_requests',
+  503: 'service_unavailable',
 };
+
+/**
+ * Our side cannot do it right now (Postgres or Redis failed), nothing was half-done, and the same
+ * request may simply be sent again: a 503 with Retry-After, not a 500.
+ */
+export class RetryLater extends Error {
+  readonly statusCode = 503;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'RetryLater';
+  }
+}
 
 export function errorBody(status: number, message: string): ErrorBody {
   return { error: CODES[status] ?? (status >= 500 ? 'internal_error' : 'bad_request'), message };
@@ -41,6 +58,10 @@ export function installErrorHandling(app: App): void {
           ? `${path} has an unknown field "${String((first.params as { additionalProperty?: string }).additionalProperty)}"`
           : `${path} ${first?.message ?? 'is invalid'}`;
       return reply.status(400).send(errorBody(400, detail));
+    }
+    if (error instanceof RetryLater) {
+      reply.header('retry-after', error.retryAfterSeconds);
+      return reply.status(503).send(errorBody(503, error.message));
     }
     const status =
       error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;

@@ -11,6 +11,7 @@ const WHEN: Record<number, string> = {
   413: 'The body is larger than this route accepts',
   415: 'The body has a content type this route does not accept',
   429: 'Too many requests from this client or for this address; see Retry-After',
+  503: 'Postgres or Redis failed and nothing was recorded; send the same request again after Retry-After',
 };
 
 type ErrorSchemas<C extends number> = { [K in C]: TObject<{ error: TString; message: TString }> };

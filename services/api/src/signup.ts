@@ -1,10 +1,13 @@
 import { normalizeIP } from '@fastify/rate-limit';
-import { emailHash, type Preferences, recordSignup } from '@paperboy/db';
-import { enqueue } from '@paperboy/queue';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { emailHash, type Preferences, recordSignups, type SignupOutcome, type SignupRow } from '@paperboy/db';
+import { enqueueBulk } from '@paperboy/queue';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
+import { Histogram } from 'prom-client';
 import type { App } from './app.ts';
 import type { ApiDeps } from './deps.ts';
 import { parseEmailAddress } from './email-address.ts';
+import { RetryLater } from './errors.ts';
+import { createGroupCommit, type GroupCommit } from './group-commit.ts';
 import { checkPreferences, type FieldProblem } from './preferences.ts';
 import { keyedLimiter } from './security/rate-limit.ts';
 
@@ -68,6 +71,54 @@ export type Signup = (
 const HOUR = 3_600_000;
 
 /**
+ * Sign-ups are written in groups: one INSERT … SELECT for every sign-up that arrived while the
+ * previous group was being written, then one addBulk of their confirmation jobs. Each caller is
+ * answered only after both, so every 202 stands for a committed row and a job in Redis; when
+ * either fails, every caller in the group gets a RetryLater (503).
+ */
+export function createSignupWriter(
+  deps: Pick<ApiDeps, 'config' | 'pool' | 'queues'>,
+  log: FastifyBaseLogger,
+  onFlush?: (size: number) => void,
+): GroupCommit<SignupRow, SignupOutcome> {
+  const resendAfterSeconds = deps.config.confirmationResendMinutes * 60;
+  return createGroupCommit<SignupRow, SignupOutcome>({
+    maxBatch: 500,
+    maxInFlight: 2,
+    onFlush,
+    async flush(signups) {
+      let outcomes: SignupOutcome[];
+      try {
+        outcomes = await recordSignups(deps.pool, signups, resendAfterSeconds);
+      } catch (error) {
+        // One statement: no row of the group was written. Every request in it may be sent again.
+        log.error({ err: error, signups: signups.length }, 'sign-up group not recorded');
+        throw new RetryLater('sign-up could not be recorded; nothing was saved, please try again', 1, {
+          cause: error,
+        });
+      }
+      try {
+        // Enqueued on every path, whatever the address's state, so neither timing nor Redis traffic
+        // tells a known address from a new one. The mailer sends only to a pending reader whose last
+        // confirmation is older than the resend interval; the rate limits bound the queue.
+        await enqueueBulk(
+          deps.queues,
+          outcomes.map((outcome) => ({
+            name: 'send-confirmation' as const,
+            data: { subscriberId: outcome.subscriberId },
+          })),
+        );
+      } catch (error) {
+        // The rows stand (as after a lost answer); the sign-up sent again enqueues the mail.
+        log.error({ err: error, signups: signups.length }, 'sign-up confirmations not enqueued');
+        throw new RetryLater('sign-up could not be completed; please try again', 1, { cause: error });
+      }
+      return outcomes;
+    },
+  });
+}
+
+/**
  * The one way a sign-up happens, shared by POST /v1/subscriptions and the front-door form so
  * both count against the same per-IP and per-address budgets and do exactly the same work.
  */
@@ -86,18 +137,20 @@ export function createSignup(app: App, deps: ApiDeps): Signup {
     timeWindowMs: HOUR,
     key: emailHash,
   });
+  const batchSize = new Histogram({
+    name: 'paperboy_signup_batch_size',
+    help: 'Sign-ups written by one group commit (one INSERT and one addBulk).',
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+    registers: [deps.metrics],
+  });
+  const write = createSignupWriter(deps, app.log, (size) => batchSize.observe(size));
   return async (request, reply, { email, preferences }) => {
-    await limitIp(request, reply, request.ip);
-    await limitAddress(request, reply, email);
-    const outcome = await recordSignup(
-      deps.pool,
+    // Both budgets are counted at once (one wait on Redis, not two in a row); a sign-up refused by
+    // one still spends the other, as a refused attempt should.
+    await Promise.all([limitIp(request, reply, request.ip), limitAddress(request, reply, email)]);
+    await write({
       email,
-      { ...preferences, paperCount: preferences.paperCount ?? config.papersPerDigest },
-      config.confirmationResendMinutes * 60,
-    );
-    // Enqueued on every path, whatever the address's state, so neither timing nor Redis traffic
-    // tells a known address from a new one. The mailer sends only to a pending reader whose last
-    // confirmation is older than the resend interval; the rate limits above bound the queue.
-    await enqueue(deps.queues, { name: 'send-confirmation', data: { subscriberId: outcome.subscriberId } });
+      preferences: { ...preferences, paperCount: preferences.paperCount ?? config.papersPerDigest },
+    });
   };
 }

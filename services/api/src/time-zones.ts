@@ -19,12 +19,23 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
+// Building an Intl.DateTimeFormat (twice for a new zone) was the most expensive step of a sign-up;
+// the answer for a spelling never changes while the process runs. Only valid zones are kept.
+const canonical = new Map<string, string>();
+
 /**
  * The zone as IANA spells it ("europe/berlin" -> "Europe/Berlin"), or null when it is not one.
  * Aliases stay as given (Europe/Kyiv is not turned into the older Europe/Kiev some ICU builds prefer).
  */
 export function canonicalTimeZone(zone: string): string | null {
+  const known = canonical.get(zone);
+  if (known !== undefined) return known;
   if (!isTimeZone(zone)) return null;
   const resolved = new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
-  return resolved.toLowerCase() === zone.toLowerCase() ? resolved : zone;
+  const answer = resolved.toLowerCase() === zone.toLowerCase() ? resolved : zone;
+  // Every valid spelling of every zone would still be a small map, but spellings are the caller's
+  // to choose: the cache is emptied rather than allowed to grow without bound.
+  if (canonical.size >= 5_000) canonical.clear();
+  canonical.set(zone, answer);
+  return answer;
 }

@@ -18,7 +18,7 @@ interface Operation {
 type Paths = Record<string, Record<string, Operation>>;
 
 const EXPECTED: Record<string, Record<string, string[]>> = {
-  '/v1/subscriptions': { post: ['202', '400', '413', '415', '429'] },
+  '/v1/subscriptions': { post: ['202', '400', '413', '415', '429', '503'] },
   '/v1/subscriptions/me': {
     get: ['200', '401', '429'],
     patch: ['200', '400', '401', '409', '413', '415', '429'],

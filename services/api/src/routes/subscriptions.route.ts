@@ -46,7 +46,7 @@ export function subscriptionsRoutes(app: App, signup: Signup): void {
           'Answers 202 with the same body for new, pending, active and unsubscribed addresses. A pending address gets at most one confirmation mail per CONFIRMATION_RESEND_MINUTES; an active one gets none.',
         tags: ['sign-up'],
         body: SignupBody,
-        response: { 202: Accepted, ...errorResponses(400, 413, 415, 429) },
+        response: { 202: Accepted, ...errorResponses(400, 413, 415, 429, 503) },
       },
     },
     async (request, reply) => {

@@ -13,6 +13,8 @@ export const ADMIN_TOKEN = 'admin-test-token-0123456789abcdef';
 export interface TestApi {
   config: Readonly<Config>;
   app: App;
+  /** What the app was built with: pool, queues, config, metrics. */
+  deps: ApiDeps;
   pool: Pool;
   /** The ops server's port: /healthz, /readyz, /metrics. */
   opsPort: number;
@@ -62,6 +64,7 @@ export async function startTestApi(
   return {
     config,
     app: api.app,
+    deps: api.deps,
     pool,
     opsPort: api.opsServer.port,
     async emailJobs(name) {
