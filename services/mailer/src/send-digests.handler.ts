@@ -2,7 +2,6 @@ import {
   type ClaimOutcome,
   claimDeliveries,
   type DigestToSend,
-  type Edition,
   expireDelivery,
   findDigestsToSend,
   markManySkipped,
@@ -12,12 +11,13 @@ import {
   suppress,
 } from '@paperboy/db';
 import type { MailerDeps } from './deps.ts';
-import { digestMail } from './digest-mail.ts';
+import { digestMail, rawDigestMail } from './digest-mail.ts';
+import type { CachedEdition } from './edition-cache.ts';
 import { dayHasPassed } from './local-date.ts';
 import { persistOutcome } from './persist-outcome.ts';
-import { SendFailedError, sendClassified } from './send-failure.ts';
+import { runClassified, SendFailedError } from './send-failure.ts';
 import type { SmtpFailure } from './smtp-failure.ts';
-import type { OutgoingMail } from './transport.ts';
+import type { SentMail } from './transport.ts';
 
 export type SkipReason =
   | 'already-sent'
@@ -46,7 +46,28 @@ const FINISHED = new Set(['failed', 'skipped', 'expired', 'uncertain']);
 
 interface Sendable {
   deliveryId: string;
-  mail: OutgoingMail;
+  to: string;
+  messageId: string;
+  send: () => Promise<SentMail>;
+}
+
+/** The reader's message from the edition's template; nodemailer's full build when the address needs it. */
+function sendable(
+  deps: MailerDeps,
+  deliveryId: string,
+  reader: NonNullable<DigestToSend['reader']>,
+  cached: CachedEdition,
+): Sendable {
+  const raw = rawDigestMail(deps, deliveryId, reader, cached);
+  if (raw)
+    return { deliveryId, to: raw.to, messageId: raw.messageId, send: () => deps.transport.sendRaw(raw) };
+  const mail = digestMail(deps, deliveryId, reader, cached.edition);
+  return {
+    deliveryId,
+    to: mail.to,
+    messageId: mail.messageId,
+    send: () => deps.transport.send(mail, deps.config.mailFrom),
+  };
 }
 
 /**
@@ -71,7 +92,7 @@ export async function sendDigests(
     if (verdict.kind === 'skip') outcomes.set(deliveryId, { status: 'skipped', reason: verdict.reason });
     else if (verdict.kind === 'not-active') notActive.push(deliveryId);
     else if (verdict.kind === 'suppressed') suppressed.push(deliveryId);
-    else ready.push({ deliveryId, mail: digestMail(deps, deliveryId, verdict.reader, verdict.edition) });
+    else ready.push(sendable(deps, deliveryId, verdict.reader, verdict.edition));
   }
   await markManySkipped(deps.pool, notActive, 'not-active');
   await markManySkipped(deps.pool, suppressed, 'suppressed');
@@ -99,7 +120,7 @@ type Readiness =
   | { kind: 'skip'; reason: SkipReason }
   | { kind: 'not-active' }
   | { kind: 'suppressed' }
-  | { kind: 'ready'; reader: NonNullable<DigestToSend['reader']>; edition: Edition };
+  | { kind: 'ready'; reader: NonNullable<DigestToSend['reader']>; edition: CachedEdition };
 
 async function readiness(
   deps: MailerDeps,
@@ -140,14 +161,14 @@ function afterClaim(
     case 'resend':
       deps.metrics.resentAfterCrash.inc();
       deps.logger.warn(
-        { deliveryId, messageId: entry.mail.messageId },
+        { deliveryId, messageId: entry.messageId },
         'resent-after-crash: the mailer that claimed this digest died before recording it; sending again with the same Message-ID',
       );
       return { send: true, attempt: claim.attempt, resend: true };
     case 'uncertain':
       deps.metrics.uncertain.inc();
       deps.logger.warn(
-        { deliveryId, messageId: entry.mail.messageId },
+        { deliveryId, messageId: entry.messageId },
         'uncertain: the mailer that claimed this digest died before recording it; ON_UNCERTAIN=skip, so it is not sent again',
       );
       return { send: false, outcome: { status: 'skipped', reason: 'uncertain' } };
@@ -186,7 +207,7 @@ async function sendChunk(deps: MailerDeps, chunk: Sendable[]): Promise<Map<strin
   const settled = await Promise.all(
     attempts.map(async ({ entry, attempt, resend }) => {
       try {
-        const sent = await sendClassified(deps.transport, entry.mail, deps.config.mailFrom, attempt);
+        const sent = await runClassified(entry.send, attempt);
         return { entry, outcome: { status: 'sent', ...sent, resentAfterCrash: resend } as const };
       } catch (error) {
         if (!(error instanceof SendFailedError)) throw error;
@@ -218,7 +239,7 @@ async function sendChunk(deps: MailerDeps, chunk: Sendable[]): Promise<Map<strin
     await persistOutcome(
       'recipient rejection',
       async () => {
-        await suppress(deps.pool, entry.mail.to, 'hard-bounce', outcome.failure.message.slice(0, 500));
+        await suppress(deps.pool, entry.to, 'hard-bounce', outcome.failure.message.slice(0, 500));
         await recordRecipientFailure(deps.pool, entry.deliveryId, outcome.failure.message);
       },
       { ...context, deliveryId: entry.deliveryId },

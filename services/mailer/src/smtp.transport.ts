@@ -1,6 +1,12 @@
 import nodemailer from 'nodemailer';
 import { dkimOptions, envelopeSender, type MailAuthConfig } from './mail-identity.ts';
-import { type MailTransport, nodemailerMessage, type OutgoingMail, type SentMail } from './transport.ts';
+import {
+  type MailTransport,
+  nodemailerMessage,
+  type OutgoingMail,
+  type RawMail,
+  type SentMail,
+} from './transport.ts';
 
 /**
  * The most SMTP round trips one message takes on a fresh connection: EHLO, STARTTLS, EHLO again,
@@ -55,6 +61,13 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
         nodemailerMessage(mail, from, envelopeSender(settings, mail.ref)),
       );
       return { messageId: info.messageId, destination: `${url.host}: ${info.response}` };
+    },
+    async sendRaw(mail: RawMail): Promise<SentMail> {
+      const info = await transporter.sendMail({
+        envelope: { from: envelopeSender(settings, mail.ref), to: mail.to },
+        raw: mail.raw,
+      });
+      return { messageId: mail.messageId, destination: `${url.host}: ${info.response}` };
     },
     async verify() {
       await transporter.verify();
