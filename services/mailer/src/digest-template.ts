@@ -56,7 +56,7 @@ const crlf = (value: string) => value.replace(/\r?\n/g, '\r\n');
  * 7bit, with no encoding at all; anything else as quoted-printable.
  */
 function fitsSevenBit(html: string): boolean {
-  if (!/^[\x00-\x7f]*$/.test(html)) return false;
+  if (/[^\p{ASCII}]/u.test(html)) return false;
   return html.split('\n').every((line) => {
     const links = line.split('%%PB_').length - 1;
     return line.length + links * LINK_ALLOWANCE <= MAX_7BIT_LINE;
