@@ -1,7 +1,7 @@
 import type { Edition } from '@paperboy/db';
 import { escapeHtml, type LinkSlot, type LinkValues, splitAtLinks } from '@paperboy/digest';
 import { encodeWords, foldLines } from 'nodemailer/lib/mime-funcs';
-import { encode as qpEncode, wrap as qpWrap } from 'nodemailer/lib/qp';
+import { encodeLinkQuotedPrintable, encodeQuotedPrintable } from './quoted-printable.ts';
 
 /*
  * A digest's message is the same bytes for every reader of an edition but for a few headers and
@@ -15,7 +15,8 @@ type Slot =
   | { header: 'to' | 'date' | 'messageId' | 'unsubscribeUrl' }
   | { link: LinkSlot; as: 'html-7bit' | 'html-qp' | 'text-qp' };
 
-export type TemplatePiece = string | Slot;
+/** Literal bytes of the message (ASCII), or a reader's value. */
+export type TemplatePiece = Buffer | Slot;
 
 export interface DigestTemplate {
   editionId: string;
@@ -68,11 +69,11 @@ function fitsSevenBit(html: string): boolean {
  * wrapped on their own, and a soft line break closes the text before each link and the link
  * itself, so a filled-in link never lengthens a line past 76 or splits an escape.
  */
-function partPieces(body: string, as: 'html-7bit' | 'html-qp' | 'text-qp'): TemplatePiece[] {
+function partPieces(body: string, as: 'html-7bit' | 'html-qp' | 'text-qp'): (string | Slot)[] {
   return splitAtLinks(crlf(body)).map((piece) => {
     if (typeof piece !== 'string') return { link: piece, as };
     if (as === 'html-7bit') return piece;
-    const encoded = qpWrap(qpEncode(piece), 76);
+    const encoded = encodeQuotedPrintable(piece);
     return encoded.endsWith('\r\n') || encoded === '' ? encoded : `${encoded}=\r\n`;
   });
 }
@@ -84,7 +85,7 @@ export function buildDigestTemplate(
 ): DigestTemplate {
   const boundary = `--_pb-${edition.id.slice(0, 24)}-alt`;
   const htmlAs = fitsSevenBit(edition.html) ? 'html-7bit' : 'html-qp';
-  const pieces: TemplatePiece[] = [
+  const pieces: (string | Slot)[] = [
     'List-Unsubscribe: <',
     { header: 'unsubscribeUrl' },
     '>\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n',
@@ -107,14 +108,15 @@ export function buildDigestTemplate(
   return { editionId: edition.id, pieces: mergeLiterals(pieces) };
 }
 
-function mergeLiterals(pieces: TemplatePiece[]): TemplatePiece[] {
-  const merged: TemplatePiece[] = [];
+/** Neighbouring literals joined and turned into bytes once, so a message is a few copies. */
+function mergeLiterals(pieces: (string | Slot)[]): TemplatePiece[] {
+  const merged: (string | Slot)[] = [];
   for (const piece of pieces) {
     const last = merged.at(-1);
     if (typeof piece === 'string' && typeof last === 'string') merged[merged.length - 1] = last + piece;
     else if (piece !== '') merged.push(piece);
   }
-  return merged;
+  return merged.map((piece) => (typeof piece === 'string' ? Buffer.from(piece, 'latin1') : piece));
 }
 
 function slotText(slot: Slot, values: ReaderValues): string {
@@ -124,15 +126,19 @@ function slotText(slot: Slot, values: ReaderValues): string {
   }
   const url = values.links.of(slot.link);
   if (slot.as === 'html-7bit') return escapeHtml(url);
-  const encoded = qpWrap(qpEncode(slot.as === 'html-qp' ? escapeHtml(url) : url), 76);
-  return `${encoded}=\r\n`;
+  return encodeLinkQuotedPrintable(slot.as === 'html-qp' ? escapeHtml(url) : url);
 }
 
-/** One reader's message: the template's pieces with their values, as one ASCII string. */
-export function fillDigestTemplate(template: DigestTemplate, values: ReaderValues): string {
-  let message = '';
-  for (const piece of template.pieces) message += typeof piece === 'string' ? piece : slotText(piece, values);
-  return message;
+/** One reader's message: the template's bytes with their values between, in one buffer. */
+export function fillDigestTemplate(template: DigestTemplate, values: ReaderValues): Buffer {
+  const parts: Buffer[] = [];
+  let length = 0;
+  for (const piece of template.pieces) {
+    const part = Buffer.isBuffer(piece) ? piece : Buffer.from(slotText(piece, values), 'latin1');
+    parts.push(part);
+    length += part.length;
+  }
+  return Buffer.concat(parts, length);
 }
 
 /** The Date header for a moment, as nodemailer writes it. */

@@ -20,7 +20,7 @@ export interface RawMail {
   /** The Message-ID the raw message carries, with angle brackets. */
   messageId: string;
   /** The whole message, headers and body, CRLF line endings, ASCII. */
-  raw: string;
+  raw: Buffer;
 }
 
 export interface SentMail {

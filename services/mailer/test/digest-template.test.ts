@@ -65,7 +65,7 @@ async function fillAndParse(stored: Edition) {
     date: 'Wed, 02 Dec 2026 07:00:00 +0000',
     messageId: '<d1.digest@paperboy.example>',
     links: new LinkValues(links),
-  });
+  }).toString('latin1');
   return { raw, parsed: await simpleParser(raw) };
 }
 
