@@ -1,0 +1,42 @@
+import { readFile } from 'node:fs/promises';
+import { importPapersJsonl, openMigratedPool, type Pool } from '@paperboy/db';
+import { createTestQueuePrefix, createTestSchema, TEST_REDIS_URL } from '@paperboy/testing';
+import { repoRoot } from '../../test/support/processes.ts';
+
+export interface BenchWorld {
+  /** DATABASE_URL of the bench's own schema, naming its connections `applicationName`. */
+  databaseUrl: string;
+  /** Connections of the bench's services say this in pg_stat_activity. */
+  applicationName: string;
+  queuePrefix: string;
+  redisUrl: string;
+  pool: Pool;
+  /** Drops the schema and deletes every key under the prefix. */
+  remove(): Promise<void>;
+}
+
+/**
+ * A schema and a BullMQ prefix of the run's own (what the tests use), migrated, with the bundled
+ * sample loaded now: its papers are first seen today, so every reader's digest has some.
+ */
+export async function openWorld(label: string): Promise<BenchWorld> {
+  const schema = await createTestSchema(label);
+  const queuePrefix = createTestQueuePrefix(label);
+  const applicationName = `paperboy-${schema.name}`;
+  const url = new URL(schema.url);
+  url.searchParams.set('application_name', applicationName);
+  const pool = await openMigratedPool(schema.url, 10);
+  await importPapersJsonl(pool, await readFile(`${repoRoot}data/trending-papers-sample.jsonl`, 'utf8'));
+  return {
+    databaseUrl: url.toString(),
+    applicationName,
+    queuePrefix: queuePrefix.prefix,
+    redisUrl: TEST_REDIS_URL,
+    pool,
+    async remove() {
+      await pool.end();
+      await queuePrefix.remove();
+      await schema.drop();
+    },
+  };
+}
