@@ -6,11 +6,11 @@ import { repoRoot } from '../../test/support/processes.ts';
 import type { BenchResults, RunInfo } from './figures.ts';
 import { redisVersion } from './redis-memory.ts';
 
-/** The commit the figures belong to, marked when the work tree had changes. */
+/** The commit the figures belong to, marked when tracked files had changes. */
 function commit(): string {
   const git = (...args: string[]) => execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).trim();
   try {
-    return `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain') === '' ? '' : ' (dirty)'}`;
+    return `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') === '' ? '' : ' (dirty)'}`;
   } catch {
     return 'unknown';
   }

@@ -98,7 +98,7 @@ function planRows(results: BenchResults): Row[] {
   return [
     [
       `plan ${plan.readers.toLocaleString('en')} due readers`,
-      `${fixed(plan.seconds, 1)} s`,
+      `${fixed(plan.seconds, 1)} s (${plan.deliveries.toLocaleString('en')} deliveries, ${plan.composeJobs.toLocaleString('en')} compose jobs queued)`,
       '< 30 s at 1,000,000',
     ],
     [
