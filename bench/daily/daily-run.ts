@@ -91,9 +91,17 @@ export async function runDailyPath(
     });
     let counts = before;
     let progressAt = Date.now();
+    let reportedAt = Date.now();
     while (counts.messages - before.messages < options.readers) {
       await sleep(100);
       const next = await sink.counts();
+      if (Date.now() - reportedAt >= 15_000) {
+        reportedAt = Date.now();
+        const sent = next.messages - before.messages;
+        console.log(
+          `  ${sent.toLocaleString('en')} at the sink after ${((reportedAt - startedAt) / 1000).toFixed(0)} s`,
+        );
+      }
       if (next.messages !== counts.messages) progressAt = Date.now();
       counts = next;
       const dead = deadService(services);

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { COMPILED_BUILD_ENV } from '@paperboy/testing';
 import { repoRoot, type Spawned, spawnCommand } from '../../test/support/processes.ts';
+import { onInterrupt } from './interrupt.ts';
 
 export type BenchService = 'worker' | 'mailer';
 
@@ -29,6 +30,8 @@ export async function startService(name: BenchService, env: Record<string, strin
     ...env,
     ...COMPILED_BUILD_ENV,
   });
+  const forget = onInterrupt(() => spawned.stop());
+  void spawned.exited.then(forget);
   await spawned.waitForOutput(READY[name], 90_000);
   return { name, pid: spawned.child.pid!, spawned };
 }
