@@ -22,7 +22,8 @@ export function runInfo(command: string): RunInfo {
 }
 
 export async function machine(pool: Pool, redis: Redis): Promise<NonNullable<BenchResults['machine']>> {
-  const postgres = (await pool.query<{ v: string }>('SHOW server_version')).rows[0]!.v;
+  const postgres = (await pool.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!
+    .v;
   return {
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model ?? 'unknown',

@@ -139,5 +139,11 @@ export function resultsTable(results: BenchResults): string {
         `- settings: WORKER_CONCURRENCY=${knobs.workerConcurrency} MAILER_CONCURRENCY=${knobs.mailerConcurrency} SMTP_POOL_SIZE=${knobs.smtpPoolSize}`,
       ]
     : [];
-  return [table, '', ...sources, ...settings].join('\n');
+  const box = results.machine;
+  const machine = box
+    ? [
+        `- machine: ${box.cpus} × ${box.cpuModel}, ${box.memoryGb} GB, Node ${box.node}, PostgreSQL ${box.postgres}, Redis ${box.redis}`,
+      ]
+    : [];
+  return [table, '', ...sources, ...settings, ...machine].join('\n');
 }
