@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { SignupFigures, SignupOutcome } from './figures.ts';
 
 type BenchSignup = (options: { connections: number; seconds: number }) => Promise<SignupFigures>;
@@ -14,8 +15,12 @@ export async function runSignup(options: { connections: number; seconds: number 
   try {
     module = (await import(SIGNUP_MODULE.href)) as { benchSignup?: unknown };
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' && String(error).includes('signup.bench.ts'))
+    // Only the file itself missing; a module it imports being missing is a real error.
+    const { code, message } = error as { code?: string; message?: string };
+    if (
+      code === 'ERR_MODULE_NOT_FOUND' &&
+      message?.startsWith(`Cannot find module '${fileURLToPath(SIGNUP_MODULE)}'`)
+    )
       return { status: 'not measured', reason: 'bench/signup.bench.ts missing' };
     throw error;
   }
