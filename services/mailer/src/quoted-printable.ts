@@ -13,32 +13,32 @@ function escapeByte(byte: number): string {
   return `=${HEX[byte >> 4]}${HEX[byte & 15]}`;
 }
 
-/** One line's characters as quoted-printable tokens (a literal character or an =XX escape). */
-function tokens(line: string): string[] {
-  const out: string[] = [];
-  const bytes = Buffer.from(line, 'utf8');
-  for (let index = 0; index < bytes.length; index += 1) {
-    const byte = bytes[index]!;
-    const last = index === bytes.length - 1;
-    const literal = (byte >= 33 && byte <= 126 && byte !== 61) || ((byte === 32 || byte === 9) && !last);
-    out.push(literal ? String.fromCharCode(byte) : escapeByte(byte));
+/** A character's UTF-8 bytes as =XX escapes. */
+function escapeChar(char: string): string {
+  try {
+    return encodeURIComponent(char).replace(/%/g, '=');
+  } catch {
+    // A lone surrogate: whatever UTF-8 makes of it.
+    return [...Buffer.from(char, 'utf8')].map(escapeByte).join('');
   }
-  return out;
 }
 
-/** Tokens into lines of at most 76 characters, each but the last ending in a soft break ("="). */
-function wrapTokens(parts: string[]): string {
-  let result = '';
-  let length = 0;
-  for (const part of parts) {
-    if (length + part.length > MAX_LINE - 1) {
-      result += '=\r\n';
-      length = 0;
-    }
-    result += part;
-    length += part.length;
+/** One line encoded, then cut into lines of at most 76 with soft breaks, never inside an escape. */
+function encodeLine(line: string): string {
+  let escaped = line.replace(/[^\t\x20-\x3c\x3e-\x7e]/gu, escapeChar);
+  const lastCode = escaped.charCodeAt(escaped.length - 1);
+  if (lastCode === 32 || lastCode === 9) escaped = escaped.slice(0, -1) + escapeByte(lastCode);
+  if (escaped.length <= MAX_LINE) return escaped;
+  let wrapped = '';
+  let start = 0;
+  while (escaped.length - start > MAX_LINE) {
+    let end = start + MAX_LINE - 1;
+    const escapeAt = escaped.lastIndexOf('=', end - 1);
+    if (escapeAt >= end - 2 && escapeAt > start) end = escapeAt;
+    wrapped += `${escaped.slice(start, end)}=\r\n`;
+    start = end;
   }
-  return result;
+  return wrapped + escaped.slice(start);
 }
 
 /**
@@ -49,9 +49,7 @@ export function encodeQuotedPrintable(text: string): string {
   return text
     .split(/\r?\n/)
     .map((line) =>
-      PLAIN_LINE.test(line) && line.length <= MAX_LINE && !/[ \t]$/.test(line)
-        ? line
-        : wrapTokens(tokens(line)),
+      PLAIN_LINE.test(line) && line.length <= MAX_LINE && !/[ \t]$/.test(line) ? line : encodeLine(line),
     )
     .join('\r\n');
 }
