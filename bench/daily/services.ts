@@ -26,7 +26,11 @@ export interface RunningService {
  * waiting until it says it started. Its output is kept for the error message if it dies.
  */
 export async function startService(name: BenchService, env: Record<string, string>): Promise<RunningService> {
-  const spawned = spawnCommand(process.execPath, [`services/${name}/dist/main.js`], {
+  // BENCH_CPU_PROF=<dir>: each service writes a V8 CPU profile there when it stops.
+  const profile = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}/${name}`]
+    : [];
+  const spawned = spawnCommand(process.execPath, [...profile, `services/${name}/dist/main.js`], {
     ...env,
     ...COMPILED_BUILD_ENV,
   });

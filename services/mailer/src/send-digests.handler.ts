@@ -51,13 +51,15 @@ interface Sendable {
   send: () => Promise<SentMail>;
 }
 
+/** A delivery that may go: its message is written only when its chunk is about to be sent. */
+interface Ready {
+  deliveryId: string;
+  reader: NonNullable<DigestToSend['reader']>;
+  edition: CachedEdition;
+}
+
 /** The reader's message from the edition's template; nodemailer's full build when the address needs it. */
-function sendable(
-  deps: MailerDeps,
-  deliveryId: string,
-  reader: NonNullable<DigestToSend['reader']>,
-  cached: CachedEdition,
-): Sendable {
+function sendable(deps: MailerDeps, { deliveryId, reader, edition: cached }: Ready): Sendable {
   const raw = rawDigestMail(deps, deliveryId, reader, cached);
   if (raw)
     return { deliveryId, to: raw.to, messageId: raw.messageId, send: () => deps.transport.sendRaw(raw) };
@@ -84,7 +86,7 @@ export async function sendDigests(
 ): Promise<Map<string, DigestOutcome>> {
   const outcomes = new Map<string, DigestOutcome>();
   const found = await findDigestsToSend(deps.pool, deliveryIds);
-  const ready: Sendable[] = [];
+  const ready: Ready[] = [];
   const notActive: string[] = [];
   const suppressed: string[] = [];
   for (const deliveryId of deliveryIds) {
@@ -92,7 +94,7 @@ export async function sendDigests(
     if (verdict.kind === 'skip') outcomes.set(deliveryId, { status: 'skipped', reason: verdict.reason });
     else if (verdict.kind === 'not-active') notActive.push(deliveryId);
     else if (verdict.kind === 'suppressed') suppressed.push(deliveryId);
-    else ready.push(sendable(deps, deliveryId, verdict.reader, verdict.edition));
+    else ready.push({ deliveryId, reader: verdict.reader, edition: verdict.edition });
   }
   await markManySkipped(deps.pool, notActive, 'not-active');
   await markManySkipped(deps.pool, suppressed, 'suppressed');
@@ -107,7 +109,9 @@ export async function sendDigests(
       for (const entry of chunk) outcomes.set(entry.deliveryId, { status: 'deferred' });
       continue;
     }
-    const results = await deps.slots.runMany(chunk.length, () => sendChunk(deps, chunk));
+    // Written per chunk, not per batch: a mailer holds a chunk's messages, not a batch's.
+    const messages = chunk.map((entry) => sendable(deps, entry));
+    const results = await deps.slots.runMany(chunk.length, () => sendChunk(deps, messages));
     for (const [deliveryId, outcome] of results) {
       outcomes.set(deliveryId, outcome);
       if (outcome.status === 'failed' && outcome.failure.aboutServer) serverFailed = true;
