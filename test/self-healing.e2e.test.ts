@@ -72,7 +72,10 @@ describe('the ledger heals on its own', () => {
     const { ids, emails } = await unqueuedDeliveries(1);
     await composeDigests(worker(), ids);
     await stack.sink.waitFor((mail) => isDigest(mail) && mail.envelopeTo.includes(emails[0]!));
-    const jobId = `send-${ids[0]}`;
+    // The send job is the batch's, named on the row.
+    const jobId = (await pool().query('SELECT send_job FROM deliveries WHERE id = $1', [ids[0]])).rows[0]
+      ?.send_job as string;
+    expect(jobId).toMatch(/^sendb-/);
     expect(
       await until(
         () => worker().queues.email.getJobState(jobId),

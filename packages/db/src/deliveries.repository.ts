@@ -163,17 +163,22 @@ export async function recordSelections(
   );
 }
 
-/** Marks many deliveries composed, each with its edition, in one UPDATE. */
+/**
+ * Marks many deliveries composed, each with its edition, in one UPDATE, naming the send job that
+ * will carry them (recovery looks it up by that id).
+ */
 export async function markManyComposed(
   client: PoolClient,
   composed: { deliveryId: string; editionId: string }[],
+  sendJob: string | null = null,
 ): Promise<void> {
   if (composed.length === 0) return;
   await client.query(
-    `UPDATE deliveries d SET status = 'composed', edition_id = x.edition_id, composed_at = now(), updated_at = now()
+    `UPDATE deliveries d SET status = 'composed', edition_id = x.edition_id, send_job = $3,
+       composed_at = now(), updated_at = now()
      FROM unnest($1::uuid[], $2::text[]) AS x(id, edition_id)
      WHERE d.id = x.id`,
-    [composed.map((entry) => entry.deliveryId), composed.map((entry) => entry.editionId)],
+    [composed.map((entry) => entry.deliveryId), composed.map((entry) => entry.editionId), sendJob],
   );
 }
 
@@ -201,11 +206,14 @@ export interface DigestToSend {
 }
 
 /**
- * A delivery with its reader and whether the reader's address is suppressed, in one statement
- * instead of three. Suppression is matched on the reader's stored email_hash, as planning and
- * unsubscribing do, so the list means the same thing everywhere.
+ * Deliveries with their readers and whether each reader's address is suppressed, in one statement
+ * for a whole send batch. Suppression is matched on the reader's stored email_hash, as planning and
+ * unsubscribing do, so the list means the same thing everywhere. Missing ids are simply absent.
  */
-export async function findDigestToSend(db: Pool | PoolClient, id: string): Promise<DigestToSend | null> {
+export async function findDigestsToSend(
+  db: Pool | PoolClient,
+  ids: readonly string[],
+): Promise<Map<string, DigestToSend>> {
   const result = await db.query<{
     id: string;
     status: DeliveryStatus;
@@ -224,29 +232,36 @@ export async function findDigestToSend(db: Pool | PoolClient, id: string): Promi
             s.status AS "readerStatus", s.token_version AS "tokenVersion",
             EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash) AS suppressed
      FROM deliveries d LEFT JOIN subscribers s ON s.id = d.subscriber_id
-     WHERE d.id = $1`,
-    [id],
+     WHERE d.id = ANY($1::uuid[])`,
+    [ids],
   );
-  const row = result.rows[0];
-  if (!row) return null;
-  return {
-    delivery: {
-      id: row.id,
-      status: row.status,
-      editionId: row.editionId,
-      localDate: row.localDate,
-      leaseUntil: row.leaseUntil,
-    },
-    reader:
-      row.readerId === null
-        ? null
-        : {
-            id: row.readerId,
-            email: row.email!,
-            status: row.readerStatus!,
-            tokenVersion: row.tokenVersion!,
-            suppressed: row.suppressed,
-            timezone: row.timezone!,
-          },
-  };
+  const found = new Map<string, DigestToSend>();
+  for (const row of result.rows) {
+    found.set(row.id, {
+      delivery: {
+        id: row.id,
+        status: row.status,
+        editionId: row.editionId,
+        localDate: row.localDate,
+        leaseUntil: row.leaseUntil,
+      },
+      reader:
+        row.readerId === null
+          ? null
+          : {
+              id: row.readerId,
+              email: row.email!,
+              status: row.readerStatus!,
+              tokenVersion: row.tokenVersion!,
+              suppressed: row.suppressed,
+              timezone: row.timezone!,
+            },
+    });
+  }
+  return found;
+}
+
+/** One delivery as findDigestsToSend reads it, or null if there is no such delivery. */
+export async function findDigestToSend(db: Pool | PoolClient, id: string): Promise<DigestToSend | null> {
+  return (await findDigestsToSend(db, [id])).get(id) ?? null;
 }

@@ -23,14 +23,23 @@ export interface ClaimRequest {
   onUncertain: 'resend' | 'skip';
 }
 
+export type ClaimManyRequest = Omit<ClaimRequest, 'deliveryId'> & { deliveryIds: readonly string[] };
+
 /**
- * Moves a delivery `composed → sending` (or takes over an expired lease) in one statement that
- * checks it may be sent, so two mailers or a stalled job's retry never send it at once. The
- * sub-select locks the row and hands back its status from before the update.
+ * Moves deliveries `composed → sending` (or takes over an expired lease) in one statement that
+ * checks each may be sent, so two mailers or a stalled job's retry never send one at once. The
+ * sub-select locks the rows in id order (two mailers claiming overlapping batches never deadlock)
+ * and hands back each status from before the update. One more read explains the rows not claimed.
  */
-export async function claimDelivery(db: Pool | PoolClient, request: ClaimRequest): Promise<ClaimOutcome> {
+export async function claimDeliveries(
+  db: Pool | PoolClient,
+  request: ClaimManyRequest,
+): Promise<Map<string, ClaimOutcome>> {
+  const outcomes = new Map<string, ClaimOutcome>();
+  if (request.deliveryIds.length === 0) return outcomes;
   const skip = request.onUncertain === 'skip';
   const result = await db.query<{
+    id: string;
     previous: string;
     status: string;
     leaseUntil: Date | null;
@@ -44,65 +53,111 @@ export async function claimDelivery(db: Pool | PoolClient, request: ClaimRequest
        send_attempts = d.send_attempts + CASE WHEN before.status = 'sending' AND $5 THEN 0 ELSE 1 END,
        resent_after_crash = d.resent_after_crash + CASE WHEN before.status = 'sending' AND NOT $5 THEN 1 ELSE 0 END,
        updated_at = now()
-     FROM (SELECT id, status FROM deliveries WHERE id = $1 FOR UPDATE) AS before
+     FROM (SELECT id, status FROM deliveries WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE) AS before
      WHERE d.id = before.id
        AND d.edition_id IS NOT NULL
        AND (before.status = 'composed' OR (before.status = 'sending' AND d.lease_until <= $3::timestamptz))
-     RETURNING before.status AS previous, d.status, d.lease_until AS "leaseUntil", d.send_attempts AS attempt`,
-    [request.deliveryId, request.owner, request.now.toISOString(), request.leaseSeconds, skip],
+     RETURNING d.id, before.status AS previous, d.status, d.lease_until AS "leaseUntil", d.send_attempts AS attempt`,
+    [request.deliveryIds, request.owner, request.now.toISOString(), request.leaseSeconds, skip],
   );
-  const row = result.rows[0];
-  if (row) {
-    if (row.status === 'uncertain') return { kind: 'uncertain' };
-    return {
-      kind: row.previous === 'sending' ? 'resend' : 'claimed',
-      leaseUntil: row.leaseUntil!,
-      attempt: row.attempt,
-    };
+  for (const row of result.rows) {
+    outcomes.set(
+      row.id,
+      row.status === 'uncertain'
+        ? { kind: 'uncertain' }
+        : {
+            kind: row.previous === 'sending' ? 'resend' : 'claimed',
+            leaseUntil: row.leaseUntil!,
+            attempt: row.attempt,
+          },
+    );
   }
-  const current = await db.query<{ status: string; leaseUntil: Date | null }>(
-    'SELECT status, lease_until AS "leaseUntil" FROM deliveries WHERE id = $1',
-    [request.deliveryId],
+  const unclaimed = request.deliveryIds.filter((id) => !outcomes.has(id));
+  if (unclaimed.length === 0) return outcomes;
+  const current = await db.query<{ id: string; status: string; leaseUntil: Date | null }>(
+    'SELECT id, status, lease_until AS "leaseUntil" FROM deliveries WHERE id = ANY($1::uuid[])',
+    [unclaimed],
   );
-  const found = current.rows[0];
-  if (found?.status === 'sending' && found.leaseUntil) return { kind: 'busy', leaseUntil: found.leaseUntil };
-  return { kind: 'not-sendable', status: found?.status ?? 'gone' };
+  const found = new Map(current.rows.map((row) => [row.id, row]));
+  for (const id of unclaimed) {
+    const row = found.get(id);
+    outcomes.set(
+      id,
+      row?.status === 'sending' && row.leaseUntil
+        ? { kind: 'busy', leaseUntil: row.leaseUntil }
+        : { kind: 'not-sendable', status: row?.status ?? 'gone' },
+    );
+  }
+  return outcomes;
+}
+
+/** One delivery's claim: claimDeliveries for a batch of one. */
+export async function claimDelivery(db: Pool | PoolClient, request: ClaimRequest): Promise<ClaimOutcome> {
+  const { deliveryId, ...rest } = request;
+  const outcomes = await claimDeliveries(db, { ...rest, deliveryIds: [deliveryId] });
+  return outcomes.get(deliveryId)!;
 }
 
 /**
- * Records what SMTP's 250 established. Whoever holds the lease, and even if an operator's
- * ON_UNCERTAIN=skip recorded the row `uncertain` meanwhile, the truth is that it was sent.
+ * Records what SMTP's 250 established, for many deliveries in one statement. Whoever holds the
+ * lease, and even if an operator's ON_UNCERTAIN=skip recorded a row `uncertain` meanwhile, the
+ * truth is that it was sent.
  */
+export async function recordSentMany(
+  db: Pool | PoolClient,
+  sent: readonly { deliveryId: string; messageId: string }[],
+  sentAt: Date,
+): Promise<void> {
+  if (sent.length === 0) return;
+  await db.query(
+    `UPDATE deliveries d SET status = 'sent', message_id = x.message_id, sent_at = $3, last_error = NULL,
+       last_failure_class = NULL, lease_owner = NULL, lease_until = NULL, updated_at = now()
+     FROM unnest($1::uuid[], $2::text[]) AS x(id, message_id)
+     WHERE d.id = x.id AND d.status IN ('sending', 'uncertain', 'composed')`,
+    [sent.map((entry) => entry.deliveryId), sent.map((entry) => entry.messageId), sentAt.toISOString()],
+  );
+}
+
 export async function recordSent(
   db: Pool | PoolClient,
   deliveryId: string,
   messageId: string,
   sentAt: Date,
 ): Promise<void> {
-  await db.query(
-    `UPDATE deliveries SET status = 'sent', message_id = $2, sent_at = $3, last_error = NULL,
-       last_failure_class = NULL, lease_owner = NULL, lease_until = NULL, updated_at = now()
-     WHERE id = $1 AND status IN ('sending', 'uncertain', 'composed')`,
-    [deliveryId, messageId, sentAt.toISOString()],
-  );
+  await recordSentMany(db, [{ deliveryId, messageId }], sentAt);
 }
 
 /**
- * Gives the claim back after a failure that is about us or the server (auth, sender, size,
- * connection, 421, a greylisting 4xx): the delivery waits, composed, to be tried again.
+ * Gives claims back after failures that are about us or the server (auth, sender, size,
+ * connection, 421, a greylisting 4xx): the deliveries wait, composed, to be tried again.
  */
+export async function releaseClaims(
+  db: Pool | PoolClient,
+  owner: string,
+  released: readonly { deliveryId: string; failure: { message: string; failureClass: string } }[],
+): Promise<void> {
+  if (released.length === 0) return;
+  await db.query(
+    `UPDATE deliveries d SET status = 'composed', lease_owner = NULL, lease_until = NULL,
+       last_error = x.message, last_failure_class = x.failure_class, updated_at = now()
+     FROM unnest($1::uuid[], $3::text[], $4::text[]) AS x(id, message, failure_class)
+     WHERE d.id = x.id AND d.status = 'sending' AND d.lease_owner = $2`,
+    [
+      released.map((entry) => entry.deliveryId),
+      owner,
+      released.map((entry) => entry.failure.message.slice(0, 2000)),
+      released.map((entry) => entry.failure.failureClass),
+    ],
+  );
+}
+
 export async function releaseClaim(
   db: Pool | PoolClient,
   deliveryId: string,
   owner: string,
   failure: { message: string; failureClass: string },
 ): Promise<void> {
-  await db.query(
-    `UPDATE deliveries SET status = 'composed', lease_owner = NULL, lease_until = NULL, last_error = $3,
-       last_failure_class = $4, updated_at = now()
-     WHERE id = $1 AND status = 'sending' AND lease_owner = $2`,
-    [deliveryId, owner, failure.message.slice(0, 2000), failure.failureClass],
-  );
+  await releaseClaims(db, owner, [{ deliveryId, failure }]);
 }
 
 /** A recipient's permanent rejection: this delivery is failed for good (the address is suppressed). */

@@ -6,6 +6,8 @@ export interface UnfinishedDelivery {
   status: 'planned' | 'composed' | 'sending';
   /** The compose job a planned delivery was queued in (null: its plan died before recording it). */
   composeJob: string | null;
+  /** The send job a composed or sending delivery was queued in (null: not recorded yet). */
+  sendJob: string | null;
   /** For `sending`: when its lease ends (then the outcome is unknown and the send job decides). */
   leaseUntil: Date | null;
 }
@@ -20,7 +22,7 @@ export async function pageUnfinishedDeliveries(
   limit: number,
 ): Promise<UnfinishedDelivery[]> {
   const result = await db.query<UnfinishedDelivery>(
-    `SELECT id, status, compose_job AS "composeJob", lease_until AS "leaseUntil"
+    `SELECT id, status, compose_job AS "composeJob", send_job AS "sendJob", lease_until AS "leaseUntil"
      FROM deliveries
      WHERE status IN ('planned', 'composed', 'sending') AND ($1::uuid IS NULL OR id > $1::uuid)
      ORDER BY id
@@ -42,6 +44,22 @@ export async function recordComposeJobs(
     `UPDATE deliveries d SET compose_job = x.job_id
      FROM unnest($1::uuid[], $2::text[]) AS x(id, job_id)
      WHERE d.id = x.id AND d.status = 'planned'`,
+    [ids, jobIds],
+  );
+}
+
+/** Remembers which send job carries which composed deliveries, so recovery can look it up by id. */
+export async function recordSendJobs(
+  db: Pool | PoolClient,
+  jobs: readonly { jobId: string; deliveryIds: readonly string[] }[],
+): Promise<void> {
+  const ids = jobs.flatMap((job) => job.deliveryIds);
+  if (ids.length === 0) return;
+  const jobIds = jobs.flatMap((job) => job.deliveryIds.map(() => job.jobId));
+  await db.query(
+    `UPDATE deliveries d SET send_job = x.job_id
+     FROM unnest($1::uuid[], $2::text[]) AS x(id, job_id)
+     WHERE d.id = x.id AND d.status IN ('composed', 'sending')`,
     [ids, jobIds],
   );
 }

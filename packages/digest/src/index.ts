@@ -1,10 +1,14 @@
 export { shortenAuthors, shortenName } from './authors.ts';
 export { editionKey } from './edition-key.ts';
+export { escapeHtml } from './escape-html.ts';
 export { httpsUrl, knownLinks, type LabelledLink, paperLinkRow, paperPageUrl, titleUrl } from './links.ts';
 export {
+  type LinkSlot,
+  LinkValues,
   MANAGE_URL_PLACEHOLDER,
   PERSONAL_LINK_PLACEHOLDERS,
   personalise,
+  splitAtLinks,
   UNSUBSCRIBE_URL_PLACEHOLDER,
   VIEW_IN_BROWSER_URL_PLACEHOLDER,
   votePlaceholder,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { MAX_COMPOSE_BATCH } from './jobs.ts';
+import { MAX_COMPOSE_BATCH, MAX_SEND_BATCH } from './jobs.ts';
 import type { TypedJob } from './queues.ts';
 
 /**
@@ -7,6 +7,21 @@ import type { TypedJob } from './queues.ts';
  * cost little per reader, small enough that several batches keep every worker slot busy.
  */
 export const COMPOSE_BATCH_SIZE = 100;
+
+/** A job id naming exactly this set of deliveries: the same set always gets the same id. */
+function batchJobId(kind: 'compose' | 'sendb', deliveryIds: readonly string[]): string {
+  const digest = createHash('sha256')
+    .update([...deliveryIds].sort().join(','))
+    .digest('hex')
+    .slice(0, 32);
+  return `${kind}-${digest}`;
+}
+
+function slices(ids: readonly string[], size: number): string[][] {
+  const batches: string[][] = [];
+  for (let start = 0; start < ids.length; start += size) batches.push(ids.slice(start, start + size));
+  return batches;
+}
 
 /**
  * Compose jobs for these deliveries, in batches. The job id is a digest of the batch's sorted ids
@@ -18,14 +33,25 @@ export function composeJobs(
   batchSize: number = COMPOSE_BATCH_SIZE,
 ): TypedJob<'compose'>[] {
   const size = Math.max(1, Math.min(batchSize, MAX_COMPOSE_BATCH));
-  const jobs: TypedJob<'compose'>[] = [];
-  for (let start = 0; start < deliveryIds.length; start += size) {
-    const batch = deliveryIds.slice(start, start + size);
-    const digest = createHash('sha256')
-      .update([...batch].sort().join(','))
-      .digest('hex')
-      .slice(0, 32);
-    jobs.push({ name: 'compose', data: { deliveryIds: batch }, jobId: `compose-${digest}` });
-  }
-  return jobs;
+  return slices(deliveryIds, size).map((batch) => ({
+    name: 'compose',
+    data: { deliveryIds: batch },
+    jobId: batchJobId('compose', batch),
+  }));
+}
+
+/**
+ * Send jobs for composed deliveries, a batch per job, ids derived as for compose jobs. Sending a
+ * batch twice is harmless: each delivery is claimed in the ledger before its message goes.
+ */
+export function sendDigestJobs(
+  deliveryIds: readonly string[],
+  batchSize: number = MAX_SEND_BATCH,
+): TypedJob<'send-digests'>[] {
+  const size = Math.max(1, Math.min(batchSize, MAX_SEND_BATCH));
+  return slices(deliveryIds, size).map((batch) => ({
+    name: 'send-digests',
+    data: { deliveryIds: batch },
+    jobId: batchJobId('sendb', batch),
+  }));
 }

@@ -1,4 +1,4 @@
-export { COMPOSE_BATCH_SIZE, composeJobs } from './compose-batches.ts';
+export { COMPOSE_BATCH_SIZE, composeJobs, sendDigestJobs } from './compose-batches.ts';
 export {
   type Cluster,
   clusterNodes,
@@ -14,6 +14,7 @@ export {
   JobSchemas,
   type JobsOf,
   MAX_COMPOSE_BATCH,
+  MAX_SEND_BATCH,
   type QueueName,
   Queues,
 } from './jobs.ts';

@@ -11,6 +11,11 @@ const Uuid = Type.String({ format: 'uuid' });
  * few statements; the cap keeps one job's transaction (row locks, one selection statement) short.
  */
 export const MAX_COMPOSE_BATCH = 250;
+/**
+ * The most deliveries one send job may carry: one read and a few ledger statements serve them all,
+ * instead of a job, a read, a claim and a record per message.
+ */
+export const MAX_SEND_BATCH = 250;
 /** Why an ingest job runs; recorded with the run so operators can tell the nightly fetch from a refresh. */
 const IngestReason = Type.Optional(
   Type.Union([Type.Literal('daily'), Type.Literal('refresh'), Type.Literal('manual')]),
@@ -32,6 +37,11 @@ export const JobSchemas = {
     { additionalProperties: false },
   ),
   'send-digest': Type.Object({ deliveryId: Uuid }, { additionalProperties: false }),
+  // The sends of one compose batch (or a recovered set): the daily path's send job.
+  'send-digests': Type.Object(
+    { deliveryIds: Type.Array(Uuid, { minItems: 1, maxItems: MAX_SEND_BATCH }) },
+    { additionalProperties: false },
+  ),
   'send-confirmation': Type.Object({ subscriberId: Uuid }, { additionalProperties: false }),
   'send-welcome': Type.Object({ subscriberId: Uuid }, { additionalProperties: false }),
   // A fresh, one-hour link to export or erase one's data, mailed because the reader asked for it.
@@ -59,6 +69,7 @@ export const JobQueue = {
   plan: Queues.digest,
   compose: Queues.digest,
   'send-digest': Queues.email,
+  'send-digests': Queues.email,
   'send-confirmation': Queues.email,
   'send-welcome': Queues.email,
   'send-data-link': Queues.email,

@@ -1,6 +1,7 @@
 import { parseJob } from '@paperboy/queue';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { MailerDeps } from './deps.ts';
+import { processDigestBatch } from './digest-batch.processor.ts';
 import { sendAddressConfirmation } from './send-address-confirmation.handler.ts';
 import { sendAddressNotice } from './send-address-notice.handler.ts';
 import { sendConfirmation } from './send-confirmation.handler.ts';
@@ -18,6 +19,7 @@ type Outcome = Awaited<ReturnType<typeof route>>;
  */
 export function createEmailProcessor(deps: MailerDeps) {
   return async (job: Job, token?: string): Promise<unknown> => {
+    if (job.name === 'send-digests') return processSendBatch(deps, job, token);
     const log = deps.logger.child({ queue: 'email', job: job.name, jobId: job.id });
     const kind = job.name;
     const stopTimer = deps.metrics.sendDuration.startTimer({ kind });
@@ -55,6 +57,16 @@ export function createEmailProcessor(deps: MailerDeps) {
       stopSendTimer();
     }
   };
+}
+
+/** The daily path's batches: per-message outcomes are counted inside; the job's own time here. */
+async function processSendBatch(deps: MailerDeps, job: Job, token: string | undefined): Promise<unknown> {
+  const stopTimer = deps.metrics.sendDuration.startTimer({ kind: job.name });
+  try {
+    return await processDigestBatch(deps, job, token);
+  } finally {
+    stopTimer();
+  }
 }
 
 async function handleSendFailure(

@@ -1,13 +1,29 @@
+// Building a formatter costs far more than formatting: one per zone, reused for every send.
+const formatters = new Map<string, Intl.DateTimeFormat | null>();
+
+function formatterFor(timezone: string): Intl.DateTimeFormat | null {
+  let formatter = formatters.get(timezone);
+  if (formatter === undefined) {
+    try {
+      // en-CA formats dates as YYYY-MM-DD.
+      formatter = new Intl.DateTimeFormat('en-CA', {
+        timeZone: timezone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+      });
+    } catch {
+      formatter = null;
+    }
+    formatters.set(timezone, formatter);
+  }
+  return formatter;
+}
+
 /** The calendar date at `instant` in an IANA zone, as YYYY-MM-DD; null for a zone Node does not know. */
 export function localDateIn(timezone: string, instant: Date): string | null {
   try {
-    // en-CA formats dates as YYYY-MM-DD.
-    return new Intl.DateTimeFormat('en-CA', {
-      timeZone: timezone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    }).format(instant);
+    return formatterFor(timezone)?.format(instant) ?? null;
   } catch {
     return null;
   }

@@ -8,6 +8,7 @@ import { Worker } from 'bullmq';
 import type { MailerDeps } from './deps.ts';
 import { EditionCache } from './edition-cache.ts';
 import { createEmailProcessor } from './email.processor.ts';
+import { listId } from './mail-identity.ts';
 import { createMailerMetrics } from './metrics.ts';
 import { createOutboxTransport } from './outbox.transport.ts';
 import type { Lifecycle } from './persist-outcome.ts';
@@ -65,7 +66,7 @@ export async function startMailer(
     config,
     pool,
     transport,
-    editions: new EditionCache(pool),
+    editions: new EditionCache(pool, { from: config.mailFrom, listId: listId(config) }),
     logger,
     metrics,
     clock: createClock(config),

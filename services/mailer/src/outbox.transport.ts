@@ -2,7 +2,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { dkimOptions, envelopeSender, type MailAuthConfig } from './mail-identity.ts';
-import { type MailTransport, nodemailerMessage, type OutgoingMail, type SentMail } from './transport.ts';
+import {
+  type MailTransport,
+  nodemailerMessage,
+  type OutgoingMail,
+  type RawMail,
+  type SentMail,
+} from './transport.ts';
 
 /**
  * With no SMTP server configured, each message is written as an .eml file (openable in any mail
@@ -16,20 +22,31 @@ export function createOutboxTransport(outboxDir: string, settings: MailAuthConfi
     newline: 'unix',
     dkim: dkimOptions(settings),
   });
+  const writeEml = async (messageId: string, returnPath: string, message: unknown): Promise<string> => {
+    await mkdir(outboxDir, { recursive: true });
+    const safeId = messageId.replace(/[^a-zA-Z0-9.-]/g, '_');
+    const file = path.resolve(outboxDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${safeId}.eml`);
+    await writeFile(file, Buffer.concat([Buffer.from(`Return-Path: <${returnPath}>\n`), message as Buffer]));
+    return file;
+  };
   return {
     // Writing a file: a minute is far beyond any real write, and keeps the lease honest.
     worstCaseSendMs: 60_000,
     async send(mail: OutgoingMail, from: string): Promise<SentMail> {
       const returnPath = envelopeSender(settings, mail.ref);
       const info = await transporter.sendMail(nodemailerMessage(mail, from, returnPath));
-      await mkdir(outboxDir, { recursive: true });
-      const safeId = mail.messageId.replace(/[^a-zA-Z0-9.-]/g, '_');
-      const file = path.resolve(outboxDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${safeId}.eml`);
-      await writeFile(
-        file,
-        Buffer.concat([Buffer.from(`Return-Path: <${returnPath}>\n`), info.message as Buffer]),
-      );
-      return { messageId: info.messageId, destination: file };
+      return {
+        messageId: info.messageId,
+        destination: await writeEml(mail.messageId, returnPath, info.message),
+      };
+    },
+    async sendRaw(mail: RawMail): Promise<SentMail> {
+      const returnPath = envelopeSender(settings, mail.ref);
+      const info = await transporter.sendMail({ envelope: { from: returnPath, to: mail.to }, raw: mail.raw });
+      return {
+        messageId: mail.messageId,
+        destination: await writeEml(mail.messageId, returnPath, info.message),
+      };
     },
     async verify() {
       await mkdir(outboxDir, { recursive: true });

@@ -23,14 +23,19 @@ export class RecipientRejectedError extends UnrecoverableError {
 }
 
 /** Sends through the transport; a refusal comes back as SendFailedError with its class. */
-export async function sendClassified(
+export function sendClassified(
   transport: MailTransport,
   mail: OutgoingMail,
   from: string,
   attempt = 1,
 ): Promise<SentMail> {
+  return runClassified(() => transport.send(mail, from), attempt);
+}
+
+/** Runs a send; a refusal comes back as SendFailedError with its class. */
+export async function runClassified(send: () => Promise<SentMail>, attempt = 1): Promise<SentMail> {
   try {
-    return await transport.send(mail, from);
+    return await send();
   } catch (error) {
     throw new SendFailedError(classifySmtpFailure(error), attempt);
   }

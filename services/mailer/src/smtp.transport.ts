@@ -1,6 +1,14 @@
+import { hostname } from 'node:os';
 import nodemailer from 'nodemailer';
 import { dkimOptions, envelopeSender, type MailAuthConfig } from './mail-identity.ts';
-import { type MailTransport, nodemailerMessage, type OutgoingMail, type SentMail } from './transport.ts';
+import { SessionPool } from './pipelined-smtp/session-pool.ts';
+import {
+  type MailTransport,
+  nodemailerMessage,
+  type OutgoingMail,
+  type RawMail,
+  type SentMail,
+} from './transport.ts';
 
 /**
  * The most SMTP round trips one message takes on a fresh connection: EHLO, STARTTLS, EHLO again,
@@ -32,13 +40,17 @@ export interface SmtpSettings extends MailAuthConfig {
 export function createSmtpTransport(settings: SmtpSettings): MailTransport {
   const url = new URL(settings.smtpUrl);
   const timeoutMs = settings.smtpTimeoutSeconds * 1000;
+  const port = Number(url.port || (url.protocol === 'smtps:' ? 465 : 587));
+  const secure = url.protocol === 'smtps:';
+  const auth = url.username
+    ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
+    : undefined;
+  const dkim = dkimOptions(settings);
   const transporter = nodemailer.createTransport({
     host: url.hostname,
-    port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 587)),
-    secure: url.protocol === 'smtps:',
-    auth: url.username
-      ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
-      : undefined,
+    port,
+    secure,
+    auth,
     pool: true,
     maxConnections: settings.smtpPoolSize,
     maxMessages: 1000,
@@ -46,8 +58,22 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,
     dnsTimeout: timeoutMs,
-    dkim: dkimOptions(settings),
+    dkim,
   });
+  // Digests (already written) go over pipelined sessions; with DKIM on, through nodemailer's signer.
+  const pipelined = dkim
+    ? null
+    : new SessionPool(
+        {
+          host: url.hostname,
+          port,
+          secure,
+          ...auth,
+          timeoutMs,
+          clientName: hostname(),
+        },
+        settings.smtpPoolSize,
+      );
   return {
     worstCaseSendMs: worstCaseSendMs(settings.smtpTimeoutSeconds),
     async send(mail: OutgoingMail, from: string): Promise<SentMail> {
@@ -55,6 +81,15 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
         nodemailerMessage(mail, from, envelopeSender(settings, mail.ref)),
       );
       return { messageId: info.messageId, destination: `${url.host}: ${info.response}` };
+    },
+    async sendRaw(mail: RawMail): Promise<SentMail> {
+      const envelope = { from: envelopeSender(settings, mail.ref), to: mail.to };
+      if (pipelined) {
+        const reply = await pipelined.send(envelope, mail.raw);
+        return { messageId: mail.messageId, destination: `${url.host}: ${reply.code} ${reply.text}` };
+      }
+      const info = await transporter.sendMail({ envelope, raw: mail.raw });
+      return { messageId: mail.messageId, destination: `${url.host}: ${info.response}` };
     },
     async verify() {
       await transporter.verify();
@@ -66,6 +101,7 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
       );
     },
     close() {
+      pipelined?.close();
       transporter.close();
     },
   };

@@ -13,6 +13,16 @@ export interface OutgoingMail {
   headers: Record<string, string>;
 }
 
+/** A message already written out (a digest filled from its edition's template): only the envelope is added. */
+export interface RawMail {
+  ref: MailRef;
+  to: string;
+  /** The Message-ID the raw message carries, with angle brackets. */
+  messageId: string;
+  /** The whole message, headers and body, CRLF line endings, ASCII. */
+  raw: Buffer;
+}
+
 export interface SentMail {
   messageId: string;
   /** Where the message went: the SMTP server's reply or the .eml file written. */
@@ -25,6 +35,8 @@ export interface SentMail {
  */
 export interface MailTransport {
   send(mail: OutgoingMail, from: string): Promise<SentMail>;
+  /** Sends a message that is already written; DKIM-signed like any other when configured. */
+  sendRaw(mail: RawMail): Promise<SentMail>;
   /** Checks the server answers and takes our credentials; throws what it said. The breaker's probe. */
   verify(): Promise<void>;
   isReady(): Promise<boolean>;

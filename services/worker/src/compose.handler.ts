@@ -8,11 +8,12 @@ import {
   markManySkipped,
   type PoolClient,
   recordSelections,
+  recordSendJobs,
   saveEdition,
   selectPapersForReaders,
 } from '@paperboy/db';
 import { type EditionInput, editionKey, renderEdition, templateVersion } from '@paperboy/digest';
-import { enqueueBulk } from '@paperboy/queue';
+import { enqueueBulk, sendDigestJobs } from '@paperboy/queue';
 import type { WorkerDeps } from './deps.ts';
 
 type SkipReason = 'nothing-new' | 'not-active' | 'already-done';
@@ -152,8 +153,17 @@ export async function composeDigests(deps: WorkerDeps, deliveryIds: string[]): P
     }
     await markManySkipped(client, nothingNew, 'nothing-new');
     const editionsRendered = await storeMissingEditions(deps, client, editions);
-    await markManyComposed(client, composed);
-    return { composed, inactive: inactive.length, nothingNew: nothingNew.length, editionsRendered, locked };
+    // One send job carries the batch (a compose batch never exceeds a send batch).
+    const sendJobs = sendDigestJobs(composed.map((entry) => entry.deliveryId));
+    await markManyComposed(client, composed, sendJobs[0]?.jobId ?? null);
+    return {
+      composed,
+      sendJobs,
+      inactive: inactive.length,
+      nothingNew: nothingNew.length,
+      editionsRendered,
+      locked,
+    };
   });
 
   // Deliveries neither locked nor planned: composed by an earlier run whose sends may not have
@@ -162,15 +172,14 @@ export async function composeDigests(deps: WorkerDeps, deliveryIds: string[]): P
   const notLocked = deliveryIds.filter((id) => !lockedIds.has(id));
   const alreadyComposed = notLocked.length > 0 ? await findComposedDeliveries(deps.pool, notLocked) : [];
 
-  // After commit: the mailer must never see a delivery whose edition is not stored yet.
-  await enqueueBulk(
-    deps.queues,
-    [...outcome.composed.map((entry) => entry.deliveryId), ...alreadyComposed].map((deliveryId) => ({
-      name: 'send-digest' as const,
-      data: { deliveryId },
-      jobId: `send-${deliveryId}`,
-    })),
+  // Composed by an earlier run whose send job may be gone: their own job, recorded before queueing.
+  const resendJobs = sendDigestJobs(alreadyComposed);
+  await recordSendJobs(
+    deps.pool,
+    resendJobs.map((job) => ({ jobId: job.jobId!, deliveryIds: job.data.deliveryIds })),
   );
+  // After commit: the mailer must never see a delivery whose edition is not stored yet.
+  await enqueueBulk(deps.queues, [...outcome.sendJobs, ...resendJobs]);
 
   const alreadyDone = notLocked.length - alreadyComposed.length;
   deps.metrics.editionsRendered.inc(outcome.editionsRendered);

@@ -1,0 +1,85 @@
+import type { DigestToSend, Edition } from '@paperboy/db';
+import { LinkValues, personalise } from '@paperboy/digest';
+import { editionUrl, personalUrl, voteUrl } from '@paperboy/links';
+import type { MailerDeps } from './deps.ts';
+import { dateHeader, fillDigestTemplate, isPlainAddress } from './digest-template.ts';
+import type { CachedEdition } from './edition-cache.ts';
+import { digestMessageId, listId } from './mail-identity.ts';
+import type { OutgoingMail, RawMail } from './transport.ts';
+
+type Reader = NonNullable<DigestToSend['reader']>;
+
+/**
+ * One reader's digest: the shared edition with their personal links filled in, plus the RFC 8058
+ * headers. The Message-ID is the delivery's own, so a resend after a crash carries the same one.
+ */
+export function digestMail(
+  deps: Pick<MailerDeps, 'config'>,
+  deliveryId: string,
+  reader: Reader,
+  edition: Edition,
+): OutgoingMail {
+  const links = { publicBaseUrl: deps.config.publicBaseUrl, tokenSecret: deps.config.tokenSecret };
+  const unsubscribeUrl = personalUrl(links, 'unsubscribe', reader);
+  return {
+    ref: { kind: 'digest', deliveryId } as const,
+    to: reader.email,
+    ...personalise(edition, {
+      unsubscribeUrl,
+      manageUrl: personalUrl(links, 'manage', reader),
+      viewInBrowserUrl: editionUrl(links, edition.id),
+      // The edition's papers in mail order: position n's vote links name paper n.
+      voteUrl: (position, direction) => {
+        const paperId = edition.paperIds[position - 1];
+        if (paperId === undefined)
+          throw new Error(`edition ${edition.id} has no paper at position ${position}`);
+        return voteUrl(links, reader, paperId, direction);
+      },
+    }),
+    messageId: digestMessageId(deps.config, deliveryId),
+    headers: {
+      'List-Unsubscribe': `<${unsubscribeUrl}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      'List-Id': listId(deps.config),
+    },
+  };
+}
+
+/**
+ * The same digest as digestMail, written from the edition's template: the reader's headers and
+ * links joined into the bytes encoded once per edition. Null for an address that would need
+ * encoding in the To header (then digestMail and nodemailer write it).
+ */
+export function rawDigestMail(
+  deps: Pick<MailerDeps, 'config'>,
+  deliveryId: string,
+  reader: Reader,
+  cached: CachedEdition,
+): RawMail | null {
+  if (!isPlainAddress(reader.email)) return null;
+  const { edition, template } = cached;
+  const links = { publicBaseUrl: deps.config.publicBaseUrl, tokenSecret: deps.config.tokenSecret };
+  const messageId = digestMessageId(deps.config, deliveryId);
+  const values = new LinkValues({
+    unsubscribeUrl: personalUrl(links, 'unsubscribe', reader),
+    manageUrl: personalUrl(links, 'manage', reader),
+    viewInBrowserUrl: editionUrl(links, edition.id),
+    voteUrl: (position, direction) => {
+      const paperId = edition.paperIds[position - 1];
+      if (paperId === undefined)
+        throw new Error(`edition ${edition.id} has no paper at position ${position}`);
+      return voteUrl(links, reader, paperId, direction);
+    },
+  });
+  return {
+    ref: { kind: 'digest', deliveryId },
+    to: reader.email,
+    messageId,
+    raw: fillDigestTemplate(template, {
+      to: reader.email,
+      date: dateHeader(new Date()),
+      messageId,
+      links: values,
+    }),
+  };
+}
