@@ -5,10 +5,18 @@ import { watchParent } from './watch-parent.ts';
 
 const SERVICES = ['api', 'worker', 'mailer', 'bounces'] as const;
 
+// The services run the build this CLI runs: compiled dist/ JavaScript with plain node when this file
+// is compiled, or when the `paperboy-dist` condition (the image's NODE_OPTIONS) resolves the CLI to
+// dist/; otherwise the TypeScript sources through tsx, which costs each service seconds of start-up.
+const compiled = import.meta.url.endsWith('.js') || import.meta.resolve('#main').endsWith('.js');
+const build = compiled
+  ? { dir: 'dist', ext: 'js', loader: [] }
+  : { dir: 'src', ext: 'ts', loader: ['--import', 'tsx'] };
+
 function serviceEntry(service: (typeof SERVICES)[number]): string {
-  return fileURLToPath(new URL(`../../../${service}/src/main.ts`, import.meta.url));
+  return fileURLToPath(new URL(`../../../${service}/${build.dir}/main.${build.ext}`, import.meta.url));
 }
-const PARENT_WATCH = new URL('../parent-watch.ts', import.meta.url).href;
+const PARENT_WATCH = new URL(`../../${build.dir}/parent-watch.${build.ext}`, import.meta.url).href;
 
 /**
  * Runs the services as child processes, the same entry points compose runs one per container.
@@ -48,7 +56,7 @@ export async function startAll(): Promise<number> {
           const startedAt = Date.now();
           const child = spawn(
             process.execPath,
-            ['--import', 'tsx', '--import', PARENT_WATCH, serviceEntry(service)],
+            [...build.loader, '--import', PARENT_WATCH, serviceEntry(service)],
             { stdio: 'inherit', env: process.env, detached: true },
           );
           children.set(service, child);
