@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { connectionConfig } from '@paperboy/db';
-import { createTestQueuePrefix, TEST_DATABASE_URL } from '@paperboy/testing';
+import { COMPILED_BUILD_ENV, createTestQueuePrefix, TEST_DATABASE_URL } from '@paperboy/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Spawned, spawnCommand } from './support/processes.ts';
@@ -66,6 +66,9 @@ describe('stopping `npm start`', { timeout: 240_000 }, () => {
       MAILER_METRICS_PORT: '0',
       LOG_LEVEL: 'info',
       SMTP_URL: '',
+      // The supervisor and the services it spawns run the compiled build (what the image runs),
+      // not tsx: the signals are the same, each start is seconds faster.
+      ...COMPILED_BUILD_ENV,
     };
   });
   afterAll(async () => {
