@@ -14,6 +14,7 @@ const links = (text: string, path: string) =>
 
 let stack: Stack;
 let browser: Browser;
+let tab: Page;
 let digestText: string;
 let readerId: string;
 
@@ -22,6 +23,7 @@ beforeAll(async () => {
   // The digest is planned for 2026-11-30; on any other clock its day would be over (expired).
   stack = await startStack('learning-browser', { env: { CLOCK_START: '2026-11-30T12:00:00Z' } });
   browser = await launchBrowser();
+  tab = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
   const { rows } = await stack.api.deps.pool.query<{ id: string }>(
     `INSERT INTO subscribers (email, email_hash, status, timezone, send_hour, confirmed_at)
      VALUES ($1, $2, 'active', 'Europe/Berlin', 8, now()) RETURNING id`,
@@ -38,12 +40,15 @@ afterAll(async () => {
   await stack?.close();
 });
 
-/** JavaScript off: votes, cadence and learning must work with plain HTML forms. */
+/**
+ * JavaScript off: votes, cadence and learning must work with plain HTML forms. One tab for the file,
+ * resized per page: a new page is a new renderer process, seconds on a busy machine, and the
+ * reader's pages keep nothing in the browser (no cookies, no script) that could carry over.
+ */
 async function open(url: string, width = 390): Promise<Page> {
-  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(stack.local(url));
-  return page;
+  await tab.setViewportSize({ width, height: 900 });
+  await tab.goto(stack.local(url));
+  return tab;
 }
 
 describe('voting and the preference centre in a browser', () => {
@@ -69,7 +74,6 @@ describe('voting and the preference centre in a browser', () => {
       [readerId],
     );
     expect(after.rows).toEqual([{ direction: 1 }]);
-    await page.context().close();
   });
 
   it('shows what was learned in the preference centre, lets the reader go weekly, and resets what was learned', async () => {
@@ -80,7 +84,6 @@ describe('voting and the preference centre in a browser', () => {
       const page = await open(link);
       await page.getByRole('button').click();
       await page.waitForLoadState();
-      await page.context().close();
     }
     const [manageUrl] = links(digestText, '/manage/');
     const page = await open(manageUrl!, 1280);
@@ -107,7 +110,6 @@ describe('voting and the preference centre in a browser', () => {
       readerId,
     ]);
     expect(votes.rowCount).toBe(0);
-    await page.context().close();
   });
 
   it('asks for a new address from the preference centre with the same neutral notice', async () => {
@@ -120,6 +122,5 @@ describe('voting and the preference centre in a browser', () => {
       'If that address can receive mail',
     );
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'address-change-requested.png'), fullPage: true });
-    await page.context().close();
   });
 });

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { COMPILED_BUILD_ENV } from '@paperboy/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -15,8 +16,10 @@ function startOpsServerProcess(
     const server = await startOpsServer({ host: '127.0.0.1', port: ${port}, registry: new Registry(), isReady: async () => true });
     console.log(JSON.stringify({ listening: server.port }));
     await server.close();`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+  // The compiled @paperboy/runtime, as the services run it in the image: no tsx to load first.
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
     cwd: root,
+    env: { ...process.env, ...COMPILED_BUILD_ENV },
   });
   let stderr = '';
   let stdout = '';

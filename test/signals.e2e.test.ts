@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { connectionConfig } from '@paperboy/db';
-import { createTestQueuePrefix, TEST_DATABASE_URL } from '@paperboy/testing';
+import { COMPILED_BUILD_ENV, createTestQueuePrefix, TEST_DATABASE_URL } from '@paperboy/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Spawned, spawnCommand } from './support/processes.ts';
@@ -78,8 +78,16 @@ describe('stopping `npm start`', { timeout: 240_000 }, () => {
     await admin.end();
   });
 
-  async function startAndWait(): Promise<{ spawned: Spawned; pids: number[] }> {
-    const spawned = spawnCommand('npm', ['start'], env);
+  /**
+   * `npm start` from the TypeScript sources (the services through tsx), as a developer runs it, or
+   * under the image's `paperboy-dist` condition (the services from dist/, seconds faster to start).
+   */
+  async function startAndWait(build: 'sources' | 'compiled'): Promise<{ spawned: Spawned; pids: number[] }> {
+    const spawned = spawnCommand(
+      'npm',
+      ['start'],
+      build === 'compiled' ? { ...env, ...COMPILED_BUILD_ENV } : env,
+    );
     running = spawned;
     await spawned.waitForOutput(/"service":"api".*"msg":"Server listening at/, 150_000);
     await spawned.waitForOutput(/"msg":"mailer started"/, 150_000);
@@ -101,15 +109,17 @@ describe('stopping `npm start`', { timeout: 240_000 }, () => {
     expect(output).not.toContain('second signal');
   }
 
+  // A process manager sends SIGTERM; it runs the compiled build, as the image does.
   it('SIGTERM to the npm process alone stops the CLI and every service, each cleanly and once', async () => {
-    const { spawned, pids } = await startAndWait();
+    const { spawned, pids } = await startAndWait('compiled');
     process.kill(spawned.child.pid!, 'SIGTERM');
     expect(await allGone(pids, 60_000)).toEqual([]);
     expectOneCleanShutdownEach(spawned.output());
   });
 
+  // Ctrl+C comes from a developer's terminal, running the sources: the one test of `npm start` through tsx.
   it('Ctrl+C (SIGINT to the whole foreground group) stops every service cleanly and once', async () => {
-    const { spawned, pids } = await startAndWait();
+    const { spawned, pids } = await startAndWait('sources');
     process.kill(-spawned.child.pid!, 'SIGINT');
     expect(await allGone(pids, 60_000)).toEqual([]);
     expectOneCleanShutdownEach(spawned.output());

@@ -1,26 +1,12 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { createPool, emailHash, type Pool } from '@paperboy/db';
 import type { Redis } from '@paperboy/queue';
 import { closeQueues, createQueues, createRedisConnection, type PaperboyQueues } from '@paperboy/queue';
-import {
-  COMPILED_BUILD_ENV,
-  createTestQueuePrefix,
-  createTestSchema,
-  TEST_REDIS_URL,
-  type TestSchema,
-} from '@paperboy/testing';
+import { createTestQueuePrefix, createTestSchema, TEST_REDIS_URL, type TestSchema } from '@paperboy/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type PaperboySession, type Ran, spawnPaperboy, startPaperboySession } from './support/cli.ts';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-// Every command is a fresh Node process loading TypeScript through tsx: seconds each on a busy machine.
+// Most commands run in one CLI session (a cold start is about a second of CPU each); the ones marked
+// `spawnPaperboy` run as their own process, to show that a real one prints, exits and exits by itself.
 describe('the night-shift commands (subscribers, suppressions, queues, deliveries)', {
   timeout: 240_000,
 }, () => {
@@ -28,34 +14,17 @@ describe('the night-shift commands (subscribers, suppressions, queues, deliverie
   let pool: Pool;
   let redis: Redis;
   let queues: PaperboyQueues;
+  let session: PaperboySession;
   const queuePrefix = createTestQueuePrefix('night');
 
-  const paperboy = (...args: string[]) =>
-    new Promise<Ran>((resolve, reject) => {
-      const child = spawn(process.execPath, ['services/cli/bin/paperboy.js', ...args], {
-        cwd: root,
-        env: {
-          ...process.env,
-          // The compiled CLI, as the image runs it: no tsx transform on every start.
-          ...COMPILED_BUILD_ENV,
-          NODE_ENV: 'test',
-          LOG_LEVEL: 'silent',
-          DATABASE_URL: schema.url,
-          REDIS_URL: TEST_REDIS_URL,
-          QUEUE_PREFIX: queuePrefix.prefix,
-        },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk;
-      });
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk;
-      });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+  const env = () => ({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: schema.url,
+    REDIS_URL: TEST_REDIS_URL,
+    QUEUE_PREFIX: queuePrefix.prefix,
+  });
+  const paperboy = (...args: string[]) => session.run(...args);
   const json = <T>(ran: Ran): T => {
     expect(ran.stderr).toBe('');
     expect(ran.code).toBe(0);
@@ -64,13 +33,15 @@ describe('the night-shift commands (subscribers, suppressions, queues, deliverie
 
   beforeAll(async () => {
     schema = await createTestSchema('night');
-    const migrated = await paperboy('migrate');
+    const migrated = await spawnPaperboy(env(), 'migrate');
     expect(migrated.code).toBe(0);
+    session = startPaperboySession(env());
     pool = createPool(schema.url, 2);
     redis = createRedisConnection(TEST_REDIS_URL);
     queues = createQueues(redis, { queuePrefix: queuePrefix.prefix });
   }, 240_000);
   afterAll(async () => {
+    await session?.close();
     await closeQueues(queues);
     await redis?.quit();
     await pool?.end();
@@ -80,7 +51,8 @@ describe('the night-shift commands (subscribers, suppressions, queues, deliverie
 
   it('adds a reader as pending with a confirmation queued, then lists and shows them', async () => {
     const added = json<{ id: string; status: string; confirmationQueued: boolean }>(
-      await paperboy(
+      await spawnPaperboy(
+        env(),
         'subscribers',
         'add',
         'Ada@Example.ORG',
@@ -156,7 +128,7 @@ describe('the night-shift commands (subscribers, suppressions, queues, deliverie
     expect(json(await paperboy('queues', 'resume', 'email', '--json'))).toEqual({ resumed: ['email'] });
     expect(await queues.email.isPaused()).toBe(false);
     const reports = json<{ queue: string; paused: boolean; counts: { waiting: number } }[]>(
-      await paperboy('queues', '--json'),
+      await spawnPaperboy(env(), 'queues', '--json'),
     );
     expect(reports.map((report) => [report.queue, report.paused, report.counts.waiting])).toEqual([
       ['digest', false, 0],
@@ -199,7 +171,7 @@ describe('the night-shift commands (subscribers, suppressions, queues, deliverie
   it('answers a mistake with exit code 2 and what is wrong, never a stack trace', async () => {
     const mistakes = await Promise.all([
       paperboy('subscribers', 'frobnicate'),
-      paperboy('deliveries', '--date', '2025-02-30'),
+      spawnPaperboy(env(), 'deliveries', '--date', '2025-02-30'),
       paperboy('queues', 'resume', 'nope'),
       paperboy('subscribers', 'list', '--bogus'),
       paperboy('subscribers', 'add', 'not-an-address'),

@@ -1,11 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createPool, type Pool } from '@paperboy/db';
 import {
-  COMPILED_BUILD_ENV,
   createTestQueuePrefix,
   createTestSchema,
   type FakeSources,
@@ -15,15 +12,9 @@ import {
   type TestSchema,
 } from '@paperboy/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type PaperboySession, spawnPaperboy, startPaperboySession } from './support/cli.ts';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
 const SUMMARY = /^inserted (\d+), updated (\d+), unchanged (\d+), skipped (\d+)$/m;
-
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 function summaryOf(output: string) {
   const match = SUMMARY.exec(output);
@@ -39,34 +30,19 @@ describe('paperboy papers (the CLI, run as a person runs it)', () => {
   let scratch: string;
   const queuePrefix = createTestQueuePrefix('cli');
 
-  const paperboy = (...args: string[]) =>
-    new Promise<Ran>((resolve, reject) => {
-      const child = spawn(process.execPath, ['services/cli/bin/paperboy.js', ...args], {
-        cwd: root,
-        env: {
-          ...process.env,
-          // The compiled CLI, as the image runs it: no tsx transform on every start.
-          ...COMPILED_BUILD_ENV,
-          NODE_ENV: 'test',
-          LOG_LEVEL: 'silent',
-          DATABASE_URL: schema.url,
-          REDIS_URL: TEST_REDIS_URL,
-          QUEUE_PREFIX: queuePrefix.prefix,
-          HF_API_URL: sources.baseUrl,
-          INGEST_FETCH_RETRIES: '0',
-        },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk;
-      });
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk;
-      });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+  let session: PaperboySession;
+  const env = () => ({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: schema.url,
+    REDIS_URL: TEST_REDIS_URL,
+    QUEUE_PREFIX: queuePrefix.prefix,
+    HF_API_URL: sources.baseUrl,
+    INGEST_FETCH_RETRIES: '0',
+  });
+  // One CLI session for most commands (a cold start is about a second of CPU); the first import and
+  // the failing ingest run as their own process, as a person runs them, exit code and all.
+  const paperboy = (...args: string[]) => session.run(...args);
   const count = async (where = 'true', params: unknown[] = []) =>
     (await pool.query<{ n: number }>(`SELECT count(*) AS n FROM papers WHERE ${where}`, params)).rows[0]!.n;
   const latestRun = async () =>
@@ -87,8 +63,10 @@ describe('paperboy papers (the CLI, run as a person runs it)', () => {
     pool = createPool(schema.url, 2);
     sources = await startFakeSources();
     scratch = await mkdtemp(join(tmpdir(), 'paperboy-cli-'));
+    session = startPaperboySession(env());
   });
   afterAll(async () => {
+    await session?.close();
     await pool?.end();
     await sources?.close();
     await rm(scratch, { recursive: true, force: true });
@@ -97,7 +75,7 @@ describe('paperboy papers (the CLI, run as a person runs it)', () => {
   });
 
   it('imports the bundled sample and prints a summary that matches the database; a second run inserts 0', async () => {
-    const first = await paperboy('papers', 'import', 'data/trending-papers-sample.jsonl');
+    const first = await spawnPaperboy(env(), 'papers', 'import', 'data/trending-papers-sample.jsonl');
     expect(first.code).toBe(0);
     expect(summaryOf(first.stdout)).toEqual({ inserted: 209, updated: 0, unchanged: 0, skipped: 0 });
     expect(await count()).toBe(209);
@@ -161,7 +139,7 @@ describe('paperboy papers (the CLI, run as a person runs it)', () => {
     );
     sources.failFromPage(1, 503);
     try {
-      const ran = await paperboy('papers', 'ingest', '--source', 'hf', '--date', '2025-09-09');
+      const ran = await spawnPaperboy(env(), 'papers', 'ingest', '--source', 'hf', '--date', '2025-09-09');
       expect(ran.code).toBe(1);
       expect(summaryOf(ran.stdout)).toEqual({ inserted: 100, updated: 0, unchanged: 0, skipped: 0 });
       expect(ran.stdout).toMatch(/^failed: GET .*p=1 answered 503.* \(temporary: try again later\)$/m);

@@ -5,18 +5,20 @@ import { watchParent } from './watch-parent.ts';
 
 const SERVICES = ['api', 'worker', 'mailer', 'bounces'] as const;
 
-// The CLI runs either from its TypeScript sources (development, through tsx) or compiled (the
-// image, `npm run compile`); the services it starts run the same way, so the image never needs tsx.
-const compiled = import.meta.url.endsWith('.js');
-
-function serviceEntry(service: (typeof SERVICES)[number]): string {
-  const entry = compiled ? `../../../${service}/dist/main.js` : `../../../${service}/src/main.ts`;
-  return fileURLToPath(new URL(entry, import.meta.url));
-}
-const PARENT_WATCH = new URL(compiled ? '../parent-watch.js' : '../parent-watch.ts', import.meta.url).href;
+// The services run the build this CLI runs: compiled dist/ JavaScript with plain node when this file
+// is compiled, or when the `paperboy-dist` condition (the image's NODE_OPTIONS) resolves the CLI to
+// dist/; otherwise the TypeScript sources through tsx, which costs each service seconds of start-up.
+const compiled = import.meta.url.endsWith('.js') || import.meta.resolve('#main').endsWith('.js');
 // Compiled services find their compiled @paperboy/* packages under this condition (the image sets
 // it in NODE_OPTIONS too; a second mention is harmless).
-const NODE_ARGS = compiled ? ['--conditions=paperboy-dist'] : ['--import', 'tsx'];
+const build = compiled
+  ? { dir: 'dist', ext: 'js', loader: ['--conditions=paperboy-dist'] }
+  : { dir: 'src', ext: 'ts', loader: ['--import', 'tsx'] };
+
+function serviceEntry(service: (typeof SERVICES)[number]): string {
+  return fileURLToPath(new URL(`../../../${service}/${build.dir}/main.${build.ext}`, import.meta.url));
+}
+const PARENT_WATCH = new URL(`../../${build.dir}/parent-watch.${build.ext}`, import.meta.url).href;
 
 /**
  * Runs the services as child processes, the same entry points compose runs one per container.
@@ -56,7 +58,7 @@ export async function startAll(): Promise<number> {
           const startedAt = Date.now();
           const child = spawn(
             process.execPath,
-            [...NODE_ARGS, '--import', PARENT_WATCH, serviceEntry(service)],
+            [...build.loader, '--import', PARENT_WATCH, serviceEntry(service)],
             { stdio: 'inherit', env: process.env, detached: true },
           );
           children.set(service, child);
