@@ -11,6 +11,7 @@ function observe(accepted: Observation['accepted'], extra: Partial<Observation> 
     accepted,
     ledger,
     mailerKills: 0,
+    sendsInFlightPerMailer: 1,
     checks: [],
     ...extra,
   };
@@ -28,11 +29,22 @@ describe('the chaos verdict', () => {
     expect(row.failures).toEqual(['1 reader(s) got no digest']);
   });
 
-  it('allows one same-Message-ID copy per mailer kill, and no more', () => {
+  it('allows one same-Message-ID copy per send in flight at each mailer kill, and no more', () => {
     const copies = { 'a@x': ['<1>', '<1>'], 'b@x': ['<2>', '<2>'], 'c@x': ['<3>'] };
-    expect(judge(observe(copies, { mailerKills: 2 })).failures).toEqual([]);
+    const resent = { ledger: { byStatus: { sent: 3 }, resentAfterCrash: 2 } };
+    expect(judge(observe(copies, { ...resent, mailerKills: 2 })).failures).toEqual([]);
+    expect(judge(observe(copies, { ...resent, mailerKills: 1, sendsInFlightPerMailer: 2 })).failures).toEqual(
+      [],
+    );
+    expect(judge(observe(copies, { ...resent, mailerKills: 1 })).failures).toEqual([
+      '2 same-Message-ID duplicate(s) for 1 mailer kill(s) of 1 sends in flight',
+    ]);
+  });
+
+  it('fails a same-Message-ID copy the ledger does not count as resent after a crash', () => {
+    const copies = { 'a@x': ['<1>', '<1>'], 'b@x': ['<2>'], 'c@x': ['<3>'] };
     expect(judge(observe(copies, { mailerKills: 1 })).failures).toEqual([
-      '2 same-Message-ID duplicate(s) for 1 mailer kill(s)',
+      '1 same-Message-ID duplicate(s) but 0 resent after a crash',
     ]);
   });
 

@@ -16,8 +16,13 @@ export interface Observation {
   forbidden?: string[];
   accepted: SinkStats['accepted'];
   ledger: Ledger;
-  /** kill -9 of a mailer: each may leave one same-Message-ID copy (the 250-before-commit window). */
+  /**
+   * kill -9 of a mailer: each delivery it was sending may be sent once more, with the same
+   * Message-ID (its 250 may have come, or its data sat in the socket, before the ledger's commit).
+   */
   mailerKills: number;
+  /** How many sends one mailer has in flight at most (SMTP_POOL_SIZE): the copies one kill may cause. */
+  sendsInFlightPerMailer: number;
   checks: Check[];
 }
 
@@ -57,10 +62,15 @@ export function judge(observation: Observation): Row {
   if (missing > 0) failures.push(`${missing} reader(s) got no digest`);
   if (duplicates > sameIdDuplicates)
     failures.push(`${duplicates - sameIdDuplicates} duplicate(s) with a new Message-ID`);
-  if (sameIdDuplicates > observation.mailerKills)
+  const allowed = observation.mailerKills * observation.sendsInFlightPerMailer;
+  if (sameIdDuplicates > allowed)
     failures.push(
-      `${sameIdDuplicates} same-Message-ID duplicate(s) for ${observation.mailerKills} mailer kill(s)`,
+      `${sameIdDuplicates} same-Message-ID duplicate(s) for ${observation.mailerKills} mailer kill(s) of ${observation.sendsInFlightPerMailer} sends in flight`,
     );
+  // Each such copy is a delivery the ledger says it sent again after a crash, never a silent one.
+  const resent = observation.ledger.resentAfterCrash;
+  if (sameIdDuplicates > 0 && resent !== null && sameIdDuplicates > resent)
+    failures.push(`${sameIdDuplicates} same-Message-ID duplicate(s) but ${resent} resent after a crash`);
   const forbidden = new Set(observation.forbidden ?? []);
   const wrongful = strangers.filter((recipient) => forbidden.has(recipient));
   if (wrongful.length > 0) failures.push(`${wrongful.length} refused reader(s) got a digest anyway`);

@@ -7,6 +7,7 @@ import type { MailerMetrics } from './metrics.ts';
 import type { Lifecycle } from './persist-outcome.ts';
 import type { SendBreaker } from './send-breaker.ts';
 import type { SendSlots } from './send-slots.ts';
+import type { SentRecorder } from './sent-recorder.ts';
 import type { MailTransport } from './transport.ts';
 
 export interface MailerDeps {
@@ -22,6 +23,8 @@ export interface MailerDeps {
   /** A claim lasts this long: longer than any send can take (see sendLeaseSeconds). */
   leaseSeconds: number;
   slots: SendSlots;
+  /** Writes `sent` as each 250 arrives, grouping those that arrive during a write. */
+  sentRecorder: SentRecorder;
   breaker: SendBreaker;
   /** The email queue, to back every mailer off at once after a 421. */
   emailQueue: Queue;

@@ -48,7 +48,7 @@ export function digestMail(
 /**
  * The same digest as digestMail, written from the edition's template: the reader's headers and
  * links joined into the bytes encoded once per edition. Null for an address that would need
- * encoding in the To header (then digestMail and nodemailer write it).
+ * encoding in the To header, or links too long for a line (then digestMail and nodemailer write it).
  */
 export function rawDigestMail(
   deps: Pick<MailerDeps, 'config'>,
@@ -71,15 +71,11 @@ export function rawDigestMail(
       return voteUrl(links, reader, paperId, direction);
     },
   });
-  return {
-    ref: { kind: 'digest', deliveryId },
+  const raw = fillDigestTemplate(template, {
     to: reader.email,
+    date: dateHeader(new Date()),
     messageId,
-    raw: fillDigestTemplate(template, {
-      to: reader.email,
-      date: dateHeader(new Date()),
-      messageId,
-      links: values,
-    }),
-  };
+    links: values,
+  });
+  return raw ? { ref: { kind: 'digest', deliveryId }, to: reader.email, messageId, raw } : null;
 }

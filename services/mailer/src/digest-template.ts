@@ -11,16 +11,25 @@ import { encodeLinkQuotedPrintable, encodeQuotedPrintable } from './quoted-print
  */
 
 /** A value that differs per reader, and how it is written where it goes. */
-type Slot =
-  | { header: 'to' | 'date' | 'messageId' | 'unsubscribeUrl' }
-  | { link: LinkSlot; as: 'html-7bit' | 'html-qp' | 'text-qp' };
+type Slot = { header: 'to' | 'date' | 'messageId' | 'unsubscribeUrl' } | { link: LinkSlot; as: PartEncoding };
+
+/** How a part is written: as it is (7bit ASCII, 8bit UTF-8) or quoted-printable. */
+type PartEncoding = 'html-7bit' | 'html-qp' | 'text-8bit' | 'text-qp';
 
 /** Literal bytes of the message (ASCII), or a reader's value. */
 export type TemplatePiece = Buffer | Slot;
 
+/** A line that holds readers' values: its fixed bytes, and which pieces are its values. */
+interface LineWithValues {
+  fixed: number;
+  slots: number[];
+}
+
 export interface DigestTemplate {
   editionId: string;
   pieces: TemplatePiece[];
+  /** Checked per message: with the reader's values in, each of these lines must stay within 998. */
+  linesWithValues: LineWithValues[];
 }
 
 export interface ReaderValues {
@@ -30,9 +39,8 @@ export interface ReaderValues {
   links: LinkValues;
 }
 
-/** SMTP's limit is 998 characters per line; links are bounded well below this margin. */
-const MAX_7BIT_LINE = 998;
-const LINK_ALLOWANCE = 400;
+/** SMTP's limit is 998 characters per line. */
+const MAX_LINE = 998;
 
 const isPlainAscii = (value: string) => /^[\x20-\x7e]*$/.test(value);
 
@@ -52,27 +60,67 @@ function fromHeader(from: string): string {
 
 const crlf = (value: string) => value.replace(/\r?\n/g, '\r\n');
 
-/**
- * An ASCII HTML part whose lines stay under SMTP's limit even with every link filled in goes as
- * 7bit, with no encoding at all; anything else as quoted-printable.
- */
-function fitsSevenBit(html: string): boolean {
-  if (/[^\p{ASCII}]/u.test(html)) return false;
-  return html.split('\n').every((line) => {
-    const links = line.split('%%PB_').length - 1;
-    return line.length + links * LINK_ALLOWANCE <= MAX_7BIT_LINE;
-  });
+/** Whether every line stays under SMTP's limit (in bytes) before links go in (checked again per message). */
+function linesFit(body: string): boolean {
+  return body
+    .split('\n')
+    .every((line) => Buffer.byteLength(line.replace(/%%PB_\w+%%/g, ''), 'utf8') <= MAX_LINE);
 }
+
+/**
+ * A part goes as it is when its lines fit: the HTML (made ASCII by the renderer) as 7bit, the
+ * text as 8bit UTF-8 (RFC 6152; every server we send to offers 8BITMIME). Anything else is
+ * quoted-printable. Writing a part as it is costs nothing per edition or per link.
+ */
+function htmlEncoding(html: string): PartEncoding {
+  return !/[^\p{ASCII}]/u.test(html) && linesFit(html) ? 'html-7bit' : 'html-qp';
+}
+
+function textEncoding(text: string): PartEncoding {
+  return linesFit(text) ? 'text-8bit' : 'text-qp';
+}
+
+const CRLF = Buffer.from('\r\n');
+
+/** The lines that hold values, with their fixed length, found once per template. */
+function linesWithValues(pieces: TemplatePiece[]): LineWithValues[] {
+  const lines: LineWithValues[] = [];
+  let fixed = 0;
+  let slots: number[] = [];
+  pieces.forEach((piece, index) => {
+    if (!Buffer.isBuffer(piece)) {
+      slots.push(index);
+      return;
+    }
+    const firstBreak = piece.indexOf(CRLF);
+    if (firstBreak < 0) {
+      fixed += piece.length;
+      return;
+    }
+    if (slots.length > 0) lines.push({ fixed: fixed + firstBreak, slots });
+    fixed = piece.length - piece.lastIndexOf(CRLF) - 2;
+    slots = [];
+  });
+  if (slots.length > 0) lines.push({ fixed, slots });
+  return lines;
+}
+
+const TRANSFER_ENCODING: Record<PartEncoding, string> = {
+  'html-7bit': '7bit',
+  'text-8bit': '8bit',
+  'html-qp': 'quoted-printable',
+  'text-qp': 'quoted-printable',
+};
 
 /**
  * A part's pieces: literal text encoded once, links left as slots. Quoted-printable lines are
  * wrapped on their own, and a soft line break closes the text before each link and the link
  * itself, so a filled-in link never lengthens a line past 76 or splits an escape.
  */
-function partPieces(body: string, as: 'html-7bit' | 'html-qp' | 'text-qp'): (string | Slot)[] {
+function partPieces(body: string, as: PartEncoding): (string | Slot)[] {
   return splitAtLinks(crlf(body)).map((piece) => {
     if (typeof piece !== 'string') return { link: piece, as };
-    if (as === 'html-7bit') return piece;
+    if (as === 'html-7bit' || as === 'text-8bit') return piece;
     const encoded = encodeQuotedPrintable(piece);
     return encoded.endsWith('\r\n') || encoded === '' ? encoded : `${encoded}=\r\n`;
   });
@@ -84,7 +132,8 @@ export function buildDigestTemplate(
   identity: { from: string; listId: string },
 ): DigestTemplate {
   const boundary = `--_pb-${edition.id.slice(0, 24)}-alt`;
-  const htmlAs = fitsSevenBit(edition.html) ? 'html-7bit' : 'html-qp';
+  const htmlAs = htmlEncoding(edition.html);
+  const textAs = textEncoding(edition.text);
   const pieces: (string | Slot)[] = [
     'List-Unsubscribe: <',
     { header: 'unsubscribeUrl' },
@@ -98,17 +147,19 @@ export function buildDigestTemplate(
     { header: 'date' },
     '\r\nMIME-Version: 1.0\r\n',
     `Content-Type: multipart/alternative;\r\n boundary="${boundary}"\r\n\r\n`,
-    `--${boundary}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n`,
-    ...partPieces(edition.text, 'text-qp'),
+    `--${boundary}\r\nContent-Type: text/plain; charset=utf-8\r\n`,
+    `Content-Transfer-Encoding: ${TRANSFER_ENCODING[textAs]}\r\n\r\n`,
+    ...partPieces(edition.text, textAs),
     `\r\n--${boundary}\r\nContent-Type: text/html; charset=utf-8\r\n`,
-    `Content-Transfer-Encoding: ${htmlAs === 'html-7bit' ? '7bit' : 'quoted-printable'}\r\n\r\n`,
+    `Content-Transfer-Encoding: ${TRANSFER_ENCODING[htmlAs]}\r\n\r\n`,
     ...partPieces(edition.html, htmlAs),
     `\r\n--${boundary}--\r\n`,
   ];
-  return { editionId: edition.id, pieces: mergeLiterals(pieces) };
+  const merged = mergeLiterals(pieces);
+  return { editionId: edition.id, pieces: merged, linesWithValues: linesWithValues(merged) };
 }
 
-/** Neighbouring literals joined and turned into bytes once, so a message is a few copies. */
+/** Neighbouring literals joined and turned into (UTF-8) bytes once, so a message is a few pieces. */
 function mergeLiterals(pieces: (string | Slot)[]): TemplatePiece[] {
   const merged: (string | Slot)[] = [];
   for (const piece of pieces) {
@@ -116,7 +167,7 @@ function mergeLiterals(pieces: (string | Slot)[]): TemplatePiece[] {
     if (typeof piece === 'string' && typeof last === 'string') merged[merged.length - 1] = last + piece;
     else if (piece !== '') merged.push(piece);
   }
-  return merged.map((piece) => (typeof piece === 'string' ? Buffer.from(piece, 'latin1') : piece));
+  return merged.map((piece) => (typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece));
 }
 
 function slotText(slot: Slot, values: ReaderValues): string {
@@ -126,19 +177,25 @@ function slotText(slot: Slot, values: ReaderValues): string {
   }
   const url = values.links.of(slot.link);
   if (slot.as === 'html-7bit') return escapeHtml(url);
+  if (slot.as === 'text-8bit') return url;
   return encodeLinkQuotedPrintable(slot.as === 'html-qp' ? escapeHtml(url) : url);
 }
 
-/** One reader's message: the template's bytes with their values between, in one buffer. */
-export function fillDigestTemplate(template: DigestTemplate, values: ReaderValues): Buffer {
-  const parts: Buffer[] = [];
-  let length = 0;
-  for (const piece of template.pieces) {
-    const part = Buffer.isBuffer(piece) ? piece : Buffer.from(slotText(piece, values), 'latin1');
-    parts.push(part);
-    length += part.length;
+/**
+ * One reader's message: the template's bytes with their values between, as the list of pieces
+ * (the edition's big ones shared, never copied); a socket writes them in one go. Null if the
+ * reader's links would make a line longer than SMTP allows (then nodemailer writes the message).
+ */
+export function fillDigestTemplate(template: DigestTemplate, values: ReaderValues): Buffer[] | null {
+  const parts = template.pieces.map((piece) =>
+    Buffer.isBuffer(piece) ? piece : Buffer.from(slotText(piece, values), 'latin1'),
+  );
+  for (const line of template.linesWithValues) {
+    let length = line.fixed;
+    for (const index of line.slots) length += parts[index]!.length;
+    if (length > MAX_LINE) return null;
   }
-  return Buffer.concat(parts, length);
+  return parts;
 }
 
 /** The Date header for a moment, as nodemailer writes it. */

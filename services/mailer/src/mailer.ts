@@ -15,6 +15,7 @@ import type { Lifecycle } from './persist-outcome.ts';
 import { SendBreaker } from './send-breaker.ts';
 import { sendLeaseSeconds } from './send-failure.ts';
 import { SendSlots } from './send-slots.ts';
+import { SentRecorder } from './sent-recorder.ts';
 import { createSmtpTransport } from './smtp.transport.ts';
 import type { MailTransport } from './transport.ts';
 
@@ -62,6 +63,8 @@ export async function startMailer(
   metrics.breakerOpen.set(0);
   const lifecycle: Lifecycle = { stoppingSince: null };
   const leaseSeconds = sendLeaseSeconds(transport);
+  const clock = createClock(config);
+  const sentRecorder = new SentRecorder({ pool, clock, logger, lifecycle });
   const deps: MailerDeps = {
     config,
     pool,
@@ -69,10 +72,11 @@ export async function startMailer(
     editions: new EditionCache(pool, { from: config.mailFrom, listId: listId(config) }),
     logger,
     metrics,
-    clock: createClock(config),
+    clock,
     instance,
     leaseSeconds,
     slots: new SendSlots(config.smtpPoolSize),
+    sentRecorder,
     breaker,
     emailQueue: queues.email,
     lifecycle,

@@ -42,7 +42,10 @@ export function createOutboxTransport(outboxDir: string, settings: MailAuthConfi
     },
     async sendRaw(mail: RawMail): Promise<SentMail> {
       const returnPath = envelopeSender(settings, mail.ref);
-      const info = await transporter.sendMail({ envelope: { from: returnPath, to: mail.to }, raw: mail.raw });
+      const info = await transporter.sendMail({
+        envelope: { from: returnPath, to: mail.to },
+        raw: Buffer.concat(mail.raw),
+      });
       return {
         messageId: mail.messageId,
         destination: await writeEml(mail.messageId, returnPath, info.message),

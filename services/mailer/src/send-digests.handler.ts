@@ -6,7 +6,6 @@ import {
   findDigestsToSend,
   markManySkipped,
   recordRecipientFailure,
-  recordSentMany,
   releaseClaims,
   suppress,
 } from '@paperboy/db';
@@ -212,6 +211,8 @@ async function sendChunk(deps: MailerDeps, chunk: Sendable[]): Promise<Map<strin
     attempts.map(async ({ entry, attempt, resend }) => {
       try {
         const sent = await runClassified(entry.send, attempt);
+        // Recorded as soon as its 250 is in, not when the chunk's slowest send is done.
+        await deps.sentRecorder.record(entry.deliveryId, sent.messageId);
         return { entry, outcome: { status: 'sent', ...sent, resentAfterCrash: resend } as const };
       } catch (error) {
         if (!(error instanceof SendFailedError)) throw error;
@@ -231,12 +232,6 @@ async function sendChunk(deps: MailerDeps, chunk: Sendable[]): Promise<Map<strin
     lifecycle: deps.lifecycle,
     deliveryId: chunk.map((entry) => entry.deliveryId).join(','),
   };
-  const sent = settled.flatMap(({ entry, outcome }) =>
-    outcome.status === 'sent' ? [{ deliveryId: entry.deliveryId, messageId: outcome.messageId }] : [],
-  );
-  // Outside the failure path: SMTP took them, whatever happens to the write below.
-  await persistOutcome('sent', () => recordSentMany(deps.pool, sent, deps.clock.now()), context);
-
   for (const { entry, outcome } of settled) {
     if (outcome.status !== 'rejected') continue;
     // Suppress first: once the delivery reads "failed", the address must already be off the list.

@@ -88,7 +88,7 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
         const reply = await pipelined.send(envelope, mail.raw);
         return { messageId: mail.messageId, destination: `${url.host}: ${reply.code} ${reply.text}` };
       }
-      const info = await transporter.sendMail({ envelope, raw: mail.raw });
+      const info = await transporter.sendMail({ envelope, raw: Buffer.concat(mail.raw) });
       return { messageId: mail.messageId, destination: `${url.host}: ${info.response}` };
     },
     async verify() {

@@ -19,8 +19,8 @@ export interface RawMail {
   to: string;
   /** The Message-ID the raw message carries, with angle brackets. */
   messageId: string;
-  /** The whole message, headers and body, CRLF line endings, ASCII. */
-  raw: Buffer;
+  /** The whole message, headers and body, CRLF line endings, in pieces to be sent one after another. */
+  raw: Buffer[];
 }
 
 export interface SentMail {

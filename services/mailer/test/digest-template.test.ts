@@ -28,7 +28,7 @@ function paper(index: number, overrides: Partial<DigestPaper> = {}): DigestPaper
     id: `2611.0000${index}`,
     title: `Paper ${index}: Über-efficient Transformers — a study of “attention” 注意力`,
     authors: ['Zoë Ångström', 'Łukasz Kaiser', 'José Núñez'],
-    abstract: `We study things = other things. Line one.\nLine two with a trailing space \n${'word '.repeat(80)}`,
+    abstract: `We study things = other things. Line one.\nLine two with a trailing space \n${'word '.repeat(30)}`,
     aiSummary: null,
     links: {
       abstract: `https://arxiv.org/abs/2611.0000${index}`,
@@ -60,13 +60,15 @@ async function edition(papers: DigestPaper[]): Promise<Edition> {
 
 async function fillAndParse(stored: Edition) {
   const template = buildDigestTemplate(stored, identity);
-  const raw = fillDigestTemplate(template, {
-    to: 'reader@example.org',
-    date: 'Wed, 02 Dec 2026 07:00:00 +0000',
-    messageId: '<d1.digest@paperboy.example>',
-    links: new LinkValues(links),
-  }).toString('latin1');
-  return { raw, parsed: await simpleParser(raw) };
+  const bytes = Buffer.concat(
+    fillDigestTemplate(template, {
+      to: 'reader@example.org',
+      date: 'Wed, 02 Dec 2026 07:00:00 +0000',
+      messageId: '<d1.digest@paperboy.example>',
+      links: new LinkValues(links),
+    }) ?? [],
+  );
+  return { raw: bytes.toString('utf8'), bytes, parsed: await simpleParser(bytes) };
 }
 
 const lf = (value: string) => value.replace(/\r\n/g, '\n');
@@ -101,14 +103,31 @@ describe('a digest written from its edition template', () => {
     expect(parsed.text).toContain(links.voteUrl(3, 'more'));
   });
 
-  it('keeps every line within SMTP limits: 998 in the 7bit part, 76 where quoted-printable', async () => {
-    const { raw } = await fillAndParse(await edition([1, 2, 3].map((index) => paper(index))));
+  it('keeps every line within SMTP limits: HTML as 7bit ASCII, text as 8bit UTF-8, no line over 998 bytes', async () => {
+    const { raw, bytes } = await fillAndParse(await edition([1, 2, 3].map((index) => paper(index))));
     expect(raw).not.toMatch(/[^\r]\n/);
-    expect(/[^\p{ASCII}]/u.test(raw)).toBe(false);
-    const lines = raw.split('\r\n');
+    const lines = bytes.toString('latin1').split('\r\n');
     expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(998);
-    const textPart = raw.slice(raw.indexOf('quoted-printable'), raw.indexOf('Content-Type: text/html'));
-    expect(Math.max(...textPart.split('\r\n').map((line) => line.length))).toBeLessThanOrEqual(76);
+    const html = raw.slice(raw.indexOf('Content-Type: text/html'));
+    expect(html).toContain('Content-Transfer-Encoding: 7bit');
+    expect(/[^\p{ASCII}]/u.test(html)).toBe(false);
+    const text = raw.slice(raw.indexOf('Content-Type: text/plain'), raw.indexOf('Content-Type: text/html'));
+    expect(text).toContain('Content-Transfer-Encoding: 8bit');
+    expect(text).toContain('Über-efficient Transformers — a study of “attention” 注意力');
+  });
+
+  it('leaves a reader whose links would make a line too long to nodemailer', async () => {
+    const stored = await edition([paper(1)]);
+    const template = buildDigestTemplate(stored, identity);
+    const values = (url: string) => ({
+      to: 'reader@example.org',
+      date: 'Wed, 02 Dec 2026 07:00:00 +0000',
+      messageId: '<d1.digest@paperboy.example>',
+      links: new LinkValues({ ...links, manageUrl: url }),
+    });
+    expect(fillDigestTemplate(template, values('https://paperboy.example/m/short'))).not.toBeNull();
+    const long = fillDigestTemplate(template, values(`https://paperboy.example/m/${'x'.repeat(990)}`));
+    expect(long).toBeNull();
   });
 
   it('falls back to quoted-printable HTML when a line would be too long for 7bit', async () => {

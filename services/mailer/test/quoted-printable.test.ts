@@ -47,9 +47,13 @@ describe('quoted-printable as the mailer writes it', () => {
 describe('dot-stuffing', () => {
   it('doubles a dot that starts a line and leaves everything else as it is', () => {
     const plain = Buffer.from('Subject: x\r\n\r\nno dots here.\r\n');
-    expect(stuffDots(plain)).toBe(plain);
-    expect(stuffDots(Buffer.from('.first\r\nmid.dle\r\n.\r\n..two\r\n')).toString()).toBe(
+    expect(stuffDots(plain, true)).toEqual([plain]);
+    const stuffed = (text: string, atLineStart: boolean) =>
+      Buffer.concat(stuffDots(Buffer.from(text), atLineStart)).toString();
+    expect(stuffed('.first\r\nmid.dle\r\n.\r\n..two\r\n', true)).toBe(
       '..first\r\nmid.dle\r\n..\r\n...two\r\n',
     );
+    // A piece that continues a line (after a link) keeps its leading dot.
+    expect(stuffed('.com/x\r\n.y', false)).toBe('.com/x\r\n..y');
   });
 });

@@ -49,6 +49,9 @@ export function standardChecks(services: ServiceSet, ledger: Ledger): Check[] {
   ];
 }
 
+/** SMTP_POOL_SIZE's default (packages/config): a mailer's sends in flight when a run does not set it. */
+const DEFAULT_SMTP_POOL_SIZE = 5;
+
 export interface Finish {
   scenario: string;
   /** Default: every seeded reader. */
@@ -76,6 +79,7 @@ export async function finish(run: ChaosRun, finishing: Finish): Promise<Row> {
     accepted: stats.accepted,
     ledger,
     mailerKills: finishing.mailerKills ?? 0,
+    sendsInFlightPerMailer: Number(run.env.SMTP_POOL_SIZE ?? DEFAULT_SMTP_POOL_SIZE),
     checks,
   });
 }

@@ -18,7 +18,7 @@ export class SessionPool {
     private readonly size: number,
   ) {}
 
-  async send(envelope: { from: string; to: string }, message: Buffer): Promise<Reply> {
+  async send(envelope: { from: string; to: string }, message: readonly Buffer[]): Promise<Reply> {
     const session = await this.acquire();
     try {
       return await session.send(envelope, message);

@@ -48,25 +48,30 @@ function replyError(command: string, reply: Reply, code = 'EENVELOPE'): SmtpErro
 }
 
 const LINE_STARTING_WITH_DOT = Buffer.from('\r\n.');
+const DOT = Buffer.from('.');
 
 /**
- * Lines that start with a dot get one more (RFC 5321 4.5.2). Found with a native search, so a
- * message without such lines (most) is not copied at all. The message must end with CRLF.
+ * Lines that start with a dot get one more (RFC 5321 4.5.2), found with a native search: a piece
+ * without such lines (most) is passed on as it is. `atLineStart`: the previous piece ended a line.
  */
-export function stuffDots(message: Buffer): Buffer {
-  let found = message.indexOf(LINE_STARTING_WITH_DOT);
-  if (found < 0 && message[0] !== 0x2e) return message;
-  const parts: Buffer[] = message[0] === 0x2e ? [Buffer.from('.')] : [];
+export function stuffDots(piece: Buffer, atLineStart: boolean): Buffer[] {
+  let found = piece.indexOf(LINE_STARTING_WITH_DOT);
+  const leading = atLineStart && piece[0] === 0x2e;
+  if (found < 0 && !leading) return [piece];
+  const parts: Buffer[] = leading ? [DOT] : [];
   let start = 0;
   while (found >= 0) {
     // Up to and including the dot, then the dot once more.
-    parts.push(message.subarray(start, found + 3), Buffer.from('.'));
+    parts.push(piece.subarray(start, found + 3), DOT);
     start = found + 3;
-    found = message.indexOf(LINE_STARTING_WITH_DOT, start);
+    found = piece.indexOf(LINE_STARTING_WITH_DOT, start);
   }
-  parts.push(message.subarray(start));
-  return Buffer.concat(parts);
+  parts.push(piece.subarray(start));
+  return parts;
 }
+
+const endsLine = (piece: Buffer) =>
+  piece.length >= 2 && piece[piece.length - 2] === 13 && piece[piece.length - 1] === 10;
 
 export class SmtpSession {
   private socket: net.Socket | tls.TLSSocket;
@@ -225,8 +230,9 @@ export class SmtpSession {
    * Sends one message: envelope and DATA pipelined when the server allows it. A refusal leaves
    * the session usable (RSET); a 421 or a broken connection does not.
    */
-  async send(envelope: { from: string; to: string }, message: Buffer): Promise<Reply> {
-    const commands = [`MAIL FROM:<${envelope.from}>\r\n`, `RCPT TO:<${envelope.to}>\r\n`, 'DATA\r\n'];
+  async send(envelope: { from: string; to: string }, message: readonly Buffer[]): Promise<Reply> {
+    const body = this.extensions.has('8BITMIME') ? ' BODY=8BITMIME' : '';
+    const commands = [`MAIL FROM:<${envelope.from}>${body}\r\n`, `RCPT TO:<${envelope.to}>\r\n`, 'DATA\r\n'];
     const replies: Promise<Reply>[] = [];
     if (this.extensions.has('PIPELINING')) {
       for (let index = 0; index < 3; index += 1) {
@@ -263,8 +269,12 @@ export class SmtpSession {
 
     const ended = this.nextReply();
     this.socket.cork();
-    this.socket.write(stuffDots(message));
-    this.write('.\r\n');
+    let atLineStart = true;
+    for (const piece of message) {
+      for (const part of stuffDots(piece, atLineStart)) this.socket.write(part);
+      if (piece.length > 0) atLineStart = endsLine(piece);
+    }
+    this.write(atLineStart ? '.\r\n' : '\r\n.\r\n');
     process.nextTick(() => this.socket.uncork());
     const accepted = await ended;
     this.sent += 1;
