@@ -1,5 +1,6 @@
 import {
   type ComposableDelivery,
+  type Edition,
   findComposedDeliveries,
   findExistingEditions,
   inTransaction,
@@ -9,7 +10,7 @@ import {
   type PoolClient,
   recordSelections,
   recordSendJobs,
-  saveEdition,
+  saveEditions,
   selectPapersForReaders,
 } from '@paperboy/db';
 import { type EditionInput, editionKey, renderEdition, templateVersion } from '@paperboy/digest';
@@ -70,7 +71,7 @@ async function storeMissingEditions(
     missing,
   ]);
   const storedMeanwhile = await findExistingEditions(client, missing);
-  let rendered = 0;
+  const rendered: Edition[] = [];
   for (const editionId of missing) {
     if (storedMeanwhile.has(editionId)) continue;
     const input = editions.get(editionId)!;
@@ -78,7 +79,7 @@ async function storeMissingEditions(
       publicBaseUrl: deps.config.publicBaseUrl,
       postalAddress: deps.config.postalAddress,
     });
-    await saveEdition(client, {
+    rendered.push({
       id: editionId,
       editionDate: input.date,
       templateVersion: templateVersion('digest'),
@@ -87,9 +88,9 @@ async function storeMissingEditions(
       text: mail.text,
       paperIds: input.papers.map((paper) => paper.id),
     });
-    rendered += 1;
   }
-  return rendered;
+  await saveEditions(client, rendered);
+  return rendered.length;
 }
 
 /**
