@@ -2,6 +2,7 @@ import { type PaperCard, type PaperLinks, trendingScoreSql } from '@paperboy/pap
 import { topicMatchOrder, trendingOrder } from './paper-ranking.sql.ts';
 import type { Pool, PoolClient } from './pool.ts';
 import { LEARNED_SCORES_CTES, learnedRankingScore } from './reader-profile.sql.ts';
+import { textArrayLiteral } from './sql-arrays.ts';
 
 export interface SelectedPaper extends PaperCard {
   matchedTopics: string[];
@@ -43,9 +44,10 @@ const SELECTION_ORDER = `m.best_place NULLS LAST, m.match_score DESC NULLS LAST,
 
 const SELECT_SQL = `
 WITH readers AS MATERIALIZED (
-  SELECT * FROM jsonb_to_recordset($1::jsonb)
-    AS r(reader_key text, subscriber_id uuid, topics text[], local_date date, paper_limit int,
-         lookback_days int)
+  SELECT r.reader_key, r.subscriber_id, r.topics::text[] AS topics, r.local_date, r.paper_limit,
+         r.lookback_days
+  FROM unnest($1::text[], $3::uuid[], $4::text[], $5::date[], $6::int[], $7::int[])
+    AS r(reader_key, subscriber_id, topics, local_date, paper_limit, lookback_days)
 ),
 window_papers AS MATERIALIZED (
   SELECT p.id, p.search, p.upvotes, ${trendingScoreSql('$2')} AS trending_score,
@@ -64,8 +66,7 @@ topic_hits AS MATERIALIZED (
   FROM window_papers w JOIN topics t ON w.search @@ t.query
 ),
 ${LEARNED_SCORES_CTES}
-SELECT r.reader_key, p.id, p.title, p.authors, p.abstract, p.ai_summary, p.links, p.upvotes, p.comments,
-       p.github_stars, selection.matched_topics, selection.trending_score, selection.position
+SELECT r.reader_key, selection.id, selection.matched_topics, selection.trending_score
 FROM readers r
 LEFT JOIN learned_scores learned ON learned.reader_key = r.reader_key
 CROSS JOIN LATERAL (
@@ -99,10 +100,25 @@ CROSS JOIN LATERAL (
   ORDER BY ${SELECTION_ORDER}
   LIMIT r.paper_limit
 ) AS selection
-JOIN papers p ON p.id = selection.id
 ORDER BY r.reader_key, selection.position`;
 
+/*
+ * The selected papers' cards, each read once per batch: readers of a batch share most of their
+ * papers, so returning every card with every reader's row sent (and parsed) the same abstracts
+ * several times over.
+ */
+const CARDS_SQL = `
+SELECT id, title, authors, abstract, ai_summary, links, upvotes, comments, github_stars
+FROM papers WHERE id = ANY ($1::text[])`;
+
 interface SelectedRow {
+  reader_key: string;
+  id: string;
+  matched_topics: string[];
+  trending_score: number;
+}
+
+interface CardRow {
   id: string;
   title: string;
   authors: string[];
@@ -112,11 +128,9 @@ interface SelectedRow {
   upvotes: number | null;
   comments: number | null;
   github_stars: number | null;
-  matched_topics: string[];
-  trending_score: number;
 }
 
-function toSelectedPaper(row: SelectedRow): SelectedPaper {
+function toPaperCard(row: CardRow): PaperCard {
   return {
     id: row.id,
     title: row.title,
@@ -127,8 +141,6 @@ function toSelectedPaper(row: SelectedRow): SelectedPaper {
     upvotes: row.upvotes,
     comments: row.comments,
     githubStars: row.github_stars,
-    matchedTopics: row.matched_topics,
-    trendingScore: Number(row.trending_score),
   };
 }
 
@@ -187,19 +199,31 @@ export async function selectPapersForReaders(
     request.readers.map((reader) => [reader.deliveryId, []]),
   );
   if (request.readers.length === 0) return selections;
-  const result = await db.query<SelectedRow & { reader_key: string }>(SELECT_SQL, [
-    JSON.stringify(
-      request.readers.map((reader) => ({
-        reader_key: reader.deliveryId,
-        subscriber_id: reader.subscriberId,
-        topics: reader.topics,
-        local_date: reader.localDate,
-        paper_limit: reader.limit,
-        lookback_days: reader.lookbackDays ?? request.lookbackDays,
-      })),
-    ),
+  // Parallel arrays (unnest), not a JSON document: cheaper to build and for Postgres to read.
+  const readers = request.readers;
+  const result = await db.query<SelectedRow>(SELECT_SQL, [
+    readers.map((reader) => reader.deliveryId),
     now.toISOString(),
+    readers.map((reader) => reader.subscriberId),
+    readers.map((reader) => textArrayLiteral(reader.topics)),
+    readers.map((reader) => reader.localDate),
+    readers.map((reader) => reader.limit),
+    readers.map((reader) => reader.lookbackDays ?? request.lookbackDays),
   ]);
-  for (const row of result.rows) selections.get(row.reader_key)?.push(toSelectedPaper(row));
+  if (result.rows.length === 0) return selections;
+  const paperIds = [...new Set(result.rows.map((row) => row.id))];
+  const cards = new Map(
+    (await db.query<CardRow>(CARDS_SQL, [paperIds])).rows.map((row) => [row.id, toPaperCard(row)]),
+  );
+  for (const row of result.rows) {
+    const card = cards.get(row.id);
+    // Only a paper deleted between the two statements is missing; the digest goes without it.
+    if (card === undefined) continue;
+    selections.get(row.reader_key)?.push({
+      ...card,
+      matchedTopics: row.matched_topics,
+      trendingScore: Number(row.trending_score),
+    });
+  }
   return selections;
 }
