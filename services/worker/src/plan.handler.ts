@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { expireOverdueDeliveries, planDueDeliveriesInChunks } from '@paperboy/db';
-import { COMPOSE_BATCH_SIZE, enqueueBulk, type JobData } from '@paperboy/queue';
+import { COMPOSE_BATCH_SIZE, composeJob, enqueueBulk, type JobData } from '@paperboy/queue';
 import type { WorkerDeps } from './deps.ts';
 import { requeueLostDeliveries } from './recovery.ts';
 
@@ -39,14 +39,7 @@ export async function planDigests(deps: WorkerDeps, data: JobData<'plan'>): Prom
       composeBatches: { size: COMPOSE_BATCH_SIZE, jobIdPrefix: `compose-${randomBytes(8).toString('hex')}` },
     },
     async (chunk) => {
-      await enqueueBulk(
-        deps.queues,
-        chunk.composeBatches.map((batch) => ({
-          name: 'compose' as const,
-          data: { deliveryIds: batch.deliveryIds },
-          jobId: batch.jobId,
-        })),
-      );
+      await enqueueBulk(deps.queues, chunk.composeBatches.map(composeJob));
       deps.metrics.deliveriesPlanned.inc(chunk.deliveryIds.length);
     },
   );
