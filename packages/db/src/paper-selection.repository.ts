@@ -220,7 +220,15 @@ export async function selectPapersForReaders(
     // Only a paper deleted between the two statements is missing; the digest goes without it.
     if (card === undefined) continue;
     selections.get(row.reader_key)?.push({
-      ...card,
+      id: card.id,
+      title: card.title,
+      authors: card.authors,
+      abstract: card.abstract,
+      aiSummary: card.aiSummary,
+      links: card.links,
+      upvotes: card.upvotes,
+      comments: card.comments,
+      githubStars: card.githubStars,
       matchedTopics: row.matched_topics,
       trendingScore: Number(row.trending_score),
     });
