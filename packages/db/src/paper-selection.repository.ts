@@ -39,8 +39,10 @@ export interface SelectionRequest {
  * places are numbered among what is left, and the list is ordered and cut. That is what makes a
  * compose batch cost well under a millisecond per reader.
  */
-const SELECTION_ORDER = `m.best_place NULLS LAST, m.match_score DESC NULLS LAST,
-           ${trendingOrder('c.ranking_score', 'c.upvotes', 'c.id')}`;
+const selectionOrder = (match: string, candidate: string) =>
+  `${match}.best_place NULLS LAST, ${match}.match_score DESC NULLS LAST,
+           ${trendingOrder(`${candidate}.ranking_score`, `${candidate}.upvotes`, `${candidate}.id`)}`;
+const SELECTION_ORDER = selectionOrder('m', 'c');
 
 const SELECT_SQL = `
 WITH readers AS MATERIALIZED (
@@ -94,13 +96,15 @@ CROSS JOIN LATERAL (
     FROM hits GROUP BY id
   )
   SELECT c.id, coalesce(m.matched_topics, '{}') AS matched_topics, c.trending_score,
-         row_number() OVER (ORDER BY ${SELECTION_ORDER}) AS position
+         m.best_place, m.match_score, c.ranking_score, c.upvotes
   FROM candidates c
   LEFT JOIN matches m USING (id)
   ORDER BY ${SELECTION_ORDER}
   LIMIT r.paper_limit
 ) AS selection
-ORDER BY r.reader_key, selection.position`;
+-- The reader's order again, over their few picks: numbering all candidates inside the LATERAL
+-- (row_number) made Postgres sort every candidate instead of keeping only the best few (top-N).
+ORDER BY r.reader_key, ${selectionOrder('selection', 'selection')}`;
 
 /*
  * The selected papers' cards, each read once per batch: readers of a batch share most of their
