@@ -42,19 +42,37 @@ export const PLAN_CHUNK_SIZE = 50_000;
 
 /** How long the list of zones Postgres knows is reused: reading pg_timezone_names costs ~150 ms. */
 const ZONE_LIST_TTL_MS = 3_600_000;
-const zoneLists = new WeakMap<Pool, { names: Promise<string[]>; readAt: number }>();
+const zoneLists = new WeakMap<Pool, { names: string[] | null; readAt: number; reading: boolean }>();
 
-/** The time zone names Postgres knows, read once an hour per pool. */
-async function knownTimeZones(pool: Pool): Promise<string[]> {
-  const cached = zoneLists.get(pool);
-  if (cached && Date.now() - cached.readAt < ZONE_LIST_TTL_MS) return cached.names;
-  const names = pool
-    .query<{ names: string[] }>('SELECT array_agg(name) AS names FROM pg_timezone_names')
-    .then((result) => result.rows[0]?.names ?? []);
-  zoneLists.set(pool, { names, readAt: Date.now() });
-  // A failed read must not be reused.
-  names.catch(() => zoneLists.delete(pool));
-  return names;
+/**
+ * The time zone names Postgres knows as last read, or null before the first read has finished
+ * (then the statement reads pg_timezone_names itself, as it always did). Read in the background,
+ * once an hour per pool, so no plan waits for it.
+ */
+function knownTimeZones(pool: Pool): string[] | null {
+  let entry = zoneLists.get(pool);
+  if (entry === undefined) {
+    entry = { names: null, readAt: 0, reading: false };
+    zoneLists.set(pool, entry);
+  }
+  const list = entry;
+  if (!list.reading && Date.now() - list.readAt >= ZONE_LIST_TTL_MS) {
+    list.reading = true;
+    pool
+      .query<{ names: string[] | null }>('SELECT array_agg(name) AS names FROM pg_timezone_names')
+      .then(
+        (result) => {
+          list.names = result.rows[0]?.names ?? null;
+          list.readAt = Date.now();
+        },
+        // A failed read (a closing pool) is simply tried again by the next plan.
+        () => {},
+      )
+      .finally(() => {
+        list.reading = false;
+      });
+  }
+  return list.names;
 }
 
 /** Deliveries one planning statement created, grouped in the compose batches it numbered. */
@@ -91,7 +109,7 @@ WITH eligible AS MATERIALIZED (
     AND ($3::uuid IS NULL OR s.id > $3::uuid)
     AND ($4::uuid IS NULL OR s.id <= $4::uuid)
     AND (s.paused_until IS NULL OR s.paused_until <= $1)
-    AND s.timezone IN (SELECT unnest($5::text[]))
+    AND s.timezone IN (SELECT unnest(coalesce($5::text[], ARRAY(SELECT name FROM pg_timezone_names))))
     AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash)
 ),
 due AS (
@@ -126,7 +144,6 @@ export async function planDueDeliveriesInChunks(
   onChunk: (chunk: PlannedChunk) => Promise<void>,
 ): Promise<number> {
   const chunkSize = options.chunkSize ?? PLAN_CHUNK_SIZE;
-  const zones = await knownTimeZones(pool);
   let created = 0;
   let after: string | null = null;
   for (;;) {
@@ -142,7 +159,7 @@ export async function planDueDeliveriesInChunks(
       options.ignoreSendHour,
       after,
       upTo,
-      zones,
+      knownTimeZones(pool),
       options.composeBatches?.jobIdPrefix ?? null,
       options.composeBatches?.size ?? 1,
     ]);
