@@ -1,5 +1,6 @@
 import { readerIsDueSql } from './cadence.sql.ts';
 import type { Pool, PoolClient } from './pool.ts';
+import { textArrayLiteral } from './sql-arrays.ts';
 import type { Cadence } from './subscribers.repository.ts';
 
 export type DeliveryStatus =
@@ -36,40 +37,164 @@ export interface Delivery {
   sendAttempts: number;
 }
 
+/** Subscribers read per planning statement: a million due readers plan in 20 statements. */
+export const PLAN_CHUNK_SIZE = 50_000;
+
+/** How long the list of zones Postgres knows is reused: reading pg_timezone_names costs ~150 ms. */
+const ZONE_LIST_TTL_MS = 3_600_000;
+const zoneLists = new WeakMap<Pool, { names: string[] | null; readAt: number; reading: boolean }>();
+
+/**
+ * The time zone names Postgres knows as last read, or null before the first read has finished
+ * (then the statement reads pg_timezone_names itself, as it always did). Read in the background,
+ * once an hour per pool, so no plan waits for it.
+ */
+function knownTimeZones(pool: Pool): string[] | null {
+  let entry = zoneLists.get(pool);
+  if (entry === undefined) {
+    entry = { names: null, readAt: 0, reading: false };
+    zoneLists.set(pool, entry);
+  }
+  const list = entry;
+  if (!list.reading && Date.now() - list.readAt >= ZONE_LIST_TTL_MS) {
+    list.reading = true;
+    pool
+      .query<{ names: string[] | null }>('SELECT array_agg(name) AS names FROM pg_timezone_names')
+      .then(
+        (result) => {
+          list.names = result.rows[0]?.names ?? null;
+          list.readAt = Date.now();
+        },
+        // A failed read (a closing pool) is simply tried again by the next plan.
+        () => {},
+      )
+      .finally(() => {
+        list.reading = false;
+      });
+  }
+  return list.names;
+}
+
+/** Deliveries one planning statement created, grouped in the compose batches it numbered. */
+export interface PlannedChunk {
+  /** Every delivery this chunk created. */
+  deliveryIds: string[];
+  /** The created deliveries by the compose job id recorded on them (empty without composeBatches). */
+  composeBatches: { jobId: string; deliveryIds: string[] }[];
+}
+
+export interface PlanOptions {
+  ignoreSendHour: boolean;
+  /**
+   * Numbers each chunk's new deliveries into batches of `size` and records `${jobIdPrefix}-${n}`
+   * as each row's compose_job in the INSERT itself, so a planned row always names its job (recovery
+   * looks it up) without a second write of every row.
+   */
+  composeBatches?: { size: number; jobIdPrefix: string };
+  chunkSize?: number;
+}
+
+/*
+ * One chunk: the active subscribers in an id range. The materialised CTE keeps readers of a zone
+ * Postgres does not know out before any zone arithmetic runs: AT TIME ZONE would fail the whole
+ * statement, stopping everyone's digest for one bad row. Readers with a row for their local day
+ * are left out before numbering, so the batches of an hourly run are full; the unique keys (the
+ * local day, or a weekly reader's local week), not that filter, are what stop a second row.
+ */
+const PLAN_CHUNK_SQL = `
+WITH eligible AS MATERIALIZED (
+  SELECT s.id, s.timezone, s.send_hour, s.cadence, s.weekday
+  FROM subscribers s
+  WHERE s.status = 'active'
+    AND ($3::uuid IS NULL OR s.id > $3::uuid)
+    AND ($4::uuid IS NULL OR s.id <= $4::uuid)
+    AND (s.paused_until IS NULL OR s.paused_until <= $1)
+    AND s.timezone IN (SELECT unnest(coalesce($5::text[], ARRAY(SELECT name FROM pg_timezone_names))))
+    AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash)
+),
+due AS (
+  SELECT e.id AS subscriber_id, local.at::date AS local_date, e.cadence
+  FROM eligible e CROSS JOIN LATERAL (SELECT $1::timestamptz AT TIME ZONE e.timezone AS at) AS local
+  WHERE ${readerIsDueSql('e', 'local.at', '$2')}
+    AND NOT EXISTS (
+      SELECT 1 FROM deliveries d WHERE d.subscriber_id = e.id AND d.local_date = local.at::date
+    )
+)
+INSERT INTO deliveries (subscriber_id, local_date, cadence, compose_job)
+-- Numbered in whatever order the rows come: a batch needs its size, not an order, and sorting a
+-- chunk (which spilled to disk at 50,000 rows) was a tenth of the statement.
+SELECT subscriber_id, local_date, cadence,
+       CASE WHEN $6::text IS NOT NULL
+            THEN $6::text || '-' || ((row_number() OVER () - 1) / $7::int) END
+FROM due
+-- No conflict target: either key (the local day, or a weekly reader's local week) stops a row.
+ON CONFLICT DO NOTHING
+RETURNING id, compose_job`;
+
 /**
  * Creates today's delivery row for every active, unsuppressed, unpaused reader whose digest is due
  * (cadence.sql.ts: their local send hour has come, and for weekly readers it is their weekday; or
- * everyone, with ignoreSendHour) and returns only the rows this call created: the unique
- * (subscriber, local date), and for weekly readers (subscriber, local week), make racing
- * planners create each row once.
+ * everyone, with ignoreSendHour), a chunk of subscribers (by id) per statement, and hands each
+ * chunk's rows to `onChunk` as soon as it is committed, so composing starts while planning goes
+ * on. Only rows this call created are handed over: racing planners create each row once.
+ * Returns how many rows it created.
  */
+export async function planDueDeliveriesInChunks(
+  pool: Pool,
+  now: Date,
+  options: PlanOptions,
+  onChunk: (chunk: PlannedChunk) => Promise<void>,
+): Promise<number> {
+  const chunkSize = options.chunkSize ?? PLAN_CHUNK_SIZE;
+  let created = 0;
+  let after: string | null = null;
+  for (;;) {
+    // The chunk's last subscriber (null: the rest fit in this chunk), read off the partial index.
+    const bound: { rows: { id: string }[] } = await pool.query<{ id: string }>(
+      `SELECT id FROM subscribers WHERE status = 'active' AND ($1::uuid IS NULL OR id > $1::uuid)
+       ORDER BY id OFFSET $2 LIMIT 1`,
+      [after, chunkSize - 1],
+    );
+    const upTo: string | null = bound.rows[0]?.id ?? null;
+    const result = await pool.query<{ id: string; compose_job: string | null }>(PLAN_CHUNK_SQL, [
+      now.toISOString(),
+      options.ignoreSendHour,
+      after,
+      upTo,
+      knownTimeZones(pool),
+      options.composeBatches?.jobIdPrefix ?? null,
+      options.composeBatches?.size ?? 1,
+    ]);
+    const batches = new Map<string, string[]>();
+    for (const row of result.rows) {
+      if (row.compose_job === null) continue;
+      const batch = batches.get(row.compose_job) ?? [];
+      batch.push(row.id);
+      batches.set(row.compose_job, batch);
+    }
+    if (result.rows.length > 0) {
+      await onChunk({
+        deliveryIds: result.rows.map((row) => row.id),
+        composeBatches: [...batches].map(([jobId, deliveryIds]) => ({ jobId, deliveryIds })),
+      });
+    }
+    created += result.rows.length;
+    if (upTo === null) return created;
+    after = upTo;
+  }
+}
+
+/** planDueDeliveriesInChunks, every created row's id at once (tests, small runs). */
 export async function planDueDeliveries(
   pool: Pool,
   now: Date,
   options: { ignoreSendHour: boolean },
 ): Promise<string[]> {
-  const result = await pool.query<{ id: string }>(
-    // A zone Postgres does not know would make AT TIME ZONE fail the whole statement, stopping
-    // everyone's digest for one bad row; the materialised CTE keeps such rows out before any
-    // zone arithmetic runs.
-    `WITH eligible AS MATERIALIZED (
-       SELECT s.id, s.timezone, s.send_hour, s.cadence, s.weekday
-       FROM subscribers s
-       WHERE s.status = 'active'
-         AND (s.paused_until IS NULL OR s.paused_until <= $1)
-         AND s.timezone IN (SELECT name FROM pg_timezone_names)
-         AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash)
-     )
-     INSERT INTO deliveries (subscriber_id, local_date, cadence)
-     SELECT e.id, local.at::date, e.cadence
-     FROM eligible e CROSS JOIN LATERAL (SELECT $1::timestamptz AT TIME ZONE e.timezone AS at) AS local
-     WHERE ${readerIsDueSql('e', 'local.at', '$2')}
-     -- No conflict target: either key (the local day, or a weekly reader's local week) stops a row.
-     ON CONFLICT DO NOTHING
-     RETURNING id`,
-    [now.toISOString(), options.ignoreSendHour],
-  );
-  return result.rows.map((row) => row.id);
+  const created: string[] = [];
+  await planDueDeliveriesInChunks(pool, now, options, async (chunk) => {
+    created.push(...chunk.deliveryIds);
+  });
+  return created;
 }
 
 export async function markSkipped(db: Pool | PoolClient, id: string, reason: string): Promise<void> {
@@ -135,7 +260,11 @@ export async function findComposedDeliveries(db: Pool | PoolClient, ids: string[
   return result.rows.map((row) => row.id);
 }
 
-/** Records many readers' selections in one INSERT. */
+/**
+ * Records many readers' selections in one INSERT. Columns travel as parallel arrays (unnest):
+ * much cheaper for Postgres to read than a JSON document of one object per row, and for the worker
+ * to write. Matched topics differ in number per row, so each row's list is an array literal.
+ */
 export async function recordSelections(
   client: PoolClient,
   selections: {
@@ -144,22 +273,27 @@ export async function recordSelections(
     papers: { id: string; matchedTopics: string[] }[];
   }[],
 ): Promise<void> {
-  const rows = selections.flatMap((selection) =>
-    selection.papers.map((paper, index) => ({
-      delivery_id: selection.deliveryId,
-      subscriber_id: selection.subscriberId,
-      id: paper.id,
-      position: index + 1,
-      matched_topics: paper.matchedTopics,
-    })),
-  );
-  if (rows.length === 0) return;
+  const deliveryIds: string[] = [];
+  const subscriberIds: string[] = [];
+  const paperIds: string[] = [];
+  const positions: number[] = [];
+  const matchedTopics: string[] = [];
+  for (const selection of selections) {
+    selection.papers.forEach((paper, index) => {
+      deliveryIds.push(selection.deliveryId);
+      subscriberIds.push(selection.subscriberId);
+      paperIds.push(paper.id);
+      positions.push(index + 1);
+      matchedTopics.push(textArrayLiteral(paper.matchedTopics));
+    });
+  }
+  if (paperIds.length === 0) return;
   await client.query(
     `INSERT INTO delivery_papers (delivery_id, subscriber_id, paper_id, position, matched_topics)
-     SELECT paper.delivery_id, paper.subscriber_id, paper.id, paper.position, paper.matched_topics
-     FROM jsonb_to_recordset($1::jsonb)
-          AS paper(delivery_id uuid, subscriber_id uuid, id text, position int, matched_topics text[])`,
-    [JSON.stringify(rows)],
+     SELECT paper.delivery_id, paper.subscriber_id, paper.id, paper.position, paper.matched_topics::text[]
+     FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::text[])
+          AS paper(delivery_id, subscriber_id, id, position, matched_topics)`,
+    [deliveryIds, subscriberIds, paperIds, positions, matchedTopics],
   );
 }
 

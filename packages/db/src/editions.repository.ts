@@ -20,17 +20,31 @@ export async function findEdition(db: Pool | PoolClient, id: string): Promise<Ed
 
 /** Stores an edition once; a concurrent composer that rendered the same edition simply loses the race. */
 export async function saveEdition(db: Pool | PoolClient, edition: Edition): Promise<void> {
+  await saveEditions(db, [edition]);
+}
+
+/**
+ * Stores a compose batch's new editions in one INSERT instead of one per edition: each statement
+ * costs Postgres a parse, plan and commit-path round trip, and the worker a socket write.
+ * Paper id lists differ in length, so they travel as JSON arrays (unnest cannot take a ragged text[][]).
+ */
+export async function saveEditions(db: Pool | PoolClient, editions: readonly Edition[]): Promise<void> {
+  if (editions.length === 0) return;
   await db.query(
     `INSERT INTO digest_editions (id, edition_date, template_version, subject, html, text, paper_ids)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
+     SELECT e.id, e.edition_date, e.template_version, e.subject, e.html, e.text,
+            ARRAY(SELECT jsonb_array_elements_text(e.paper_ids))
+     FROM unnest($1::text[], $2::date[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[])
+          AS e(id, edition_date, template_version, subject, html, text, paper_ids)
+     ON CONFLICT (id) DO NOTHING`,
     [
-      edition.id,
-      edition.editionDate,
-      edition.templateVersion,
-      edition.subject,
-      edition.html,
-      edition.text,
-      edition.paperIds,
+      editions.map((edition) => edition.id),
+      editions.map((edition) => edition.editionDate),
+      editions.map((edition) => edition.templateVersion),
+      editions.map((edition) => edition.subject),
+      editions.map((edition) => edition.html),
+      editions.map((edition) => edition.text),
+      editions.map((edition) => JSON.stringify(edition.paperIds)),
     ],
   );
 }

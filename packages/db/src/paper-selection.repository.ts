@@ -2,6 +2,7 @@ import { type PaperCard, type PaperLinks, trendingScoreSql } from '@paperboy/pap
 import { topicMatchOrder, trendingOrder } from './paper-ranking.sql.ts';
 import type { Pool, PoolClient } from './pool.ts';
 import { LEARNED_SCORES_CTES, learnedRankingScore } from './reader-profile.sql.ts';
+import { textArrayLiteral } from './sql-arrays.ts';
 
 export interface SelectedPaper extends PaperCard {
   matchedTopics: string[];
@@ -38,14 +39,17 @@ export interface SelectionRequest {
  * places are numbered among what is left, and the list is ordered and cut. That is what makes a
  * compose batch cost well under a millisecond per reader.
  */
-const SELECTION_ORDER = `m.best_place NULLS LAST, m.match_score DESC NULLS LAST,
-           ${trendingOrder('c.ranking_score', 'c.upvotes', 'c.id')}`;
+const selectionOrder = (match: string, candidate: string) =>
+  `${match}.best_place NULLS LAST, ${match}.match_score DESC NULLS LAST,
+           ${trendingOrder(`${candidate}.ranking_score`, `${candidate}.upvotes`, `${candidate}.id`)}`;
+const SELECTION_ORDER = selectionOrder('m', 'c');
 
 const SELECT_SQL = `
 WITH readers AS MATERIALIZED (
-  SELECT * FROM jsonb_to_recordset($1::jsonb)
-    AS r(reader_key text, subscriber_id uuid, topics text[], local_date date, paper_limit int,
-         lookback_days int)
+  SELECT r.reader_key, r.subscriber_id, r.topics::text[] AS topics, r.local_date, r.paper_limit,
+         r.lookback_days
+  FROM unnest($1::text[], $3::uuid[], $4::text[], $5::date[], $6::int[], $7::int[])
+    AS r(reader_key, subscriber_id, topics, local_date, paper_limit, lookback_days)
 ),
 window_papers AS MATERIALIZED (
   SELECT p.id, p.search, p.upvotes, ${trendingScoreSql('$2')} AS trending_score,
@@ -64,8 +68,7 @@ topic_hits AS MATERIALIZED (
   FROM window_papers w JOIN topics t ON w.search @@ t.query
 ),
 ${LEARNED_SCORES_CTES}
-SELECT r.reader_key, p.id, p.title, p.authors, p.abstract, p.ai_summary, p.links, p.upvotes, p.comments,
-       p.github_stars, selection.matched_topics, selection.trending_score, selection.position
+SELECT r.reader_key, selection.id, selection.matched_topics, selection.trending_score
 FROM readers r
 LEFT JOIN learned_scores learned ON learned.reader_key = r.reader_key
 CROSS JOIN LATERAL (
@@ -93,16 +96,33 @@ CROSS JOIN LATERAL (
     FROM hits GROUP BY id
   )
   SELECT c.id, coalesce(m.matched_topics, '{}') AS matched_topics, c.trending_score,
-         row_number() OVER (ORDER BY ${SELECTION_ORDER}) AS position
+         m.best_place, m.match_score, c.ranking_score, c.upvotes
   FROM candidates c
   LEFT JOIN matches m USING (id)
   ORDER BY ${SELECTION_ORDER}
   LIMIT r.paper_limit
 ) AS selection
-JOIN papers p ON p.id = selection.id
-ORDER BY r.reader_key, selection.position`;
+-- The reader's order again, over their few picks: numbering all candidates inside the LATERAL
+-- (row_number) made Postgres sort every candidate instead of keeping only the best few (top-N).
+ORDER BY r.reader_key, ${selectionOrder('selection', 'selection')}`;
+
+/*
+ * The selected papers' cards, each read once per batch: readers of a batch share most of their
+ * papers, so returning every card with every reader's row sent (and parsed) the same abstracts
+ * several times over.
+ */
+const CARDS_SQL = `
+SELECT id, title, authors, abstract, ai_summary, links, upvotes, comments, github_stars
+FROM papers WHERE id = ANY ($1::text[])`;
 
 interface SelectedRow {
+  reader_key: string;
+  id: string;
+  matched_topics: string[];
+  trending_score: number;
+}
+
+interface CardRow {
   id: string;
   title: string;
   authors: string[];
@@ -112,11 +132,9 @@ interface SelectedRow {
   upvotes: number | null;
   comments: number | null;
   github_stars: number | null;
-  matched_topics: string[];
-  trending_score: number;
 }
 
-function toSelectedPaper(row: SelectedRow): SelectedPaper {
+function toPaperCard(row: CardRow): PaperCard {
   return {
     id: row.id,
     title: row.title,
@@ -127,8 +145,6 @@ function toSelectedPaper(row: SelectedRow): SelectedPaper {
     upvotes: row.upvotes,
     comments: row.comments,
     githubStars: row.github_stars,
-    matchedTopics: row.matched_topics,
-    trendingScore: Number(row.trending_score),
   };
 }
 
@@ -187,19 +203,39 @@ export async function selectPapersForReaders(
     request.readers.map((reader) => [reader.deliveryId, []]),
   );
   if (request.readers.length === 0) return selections;
-  const result = await db.query<SelectedRow & { reader_key: string }>(SELECT_SQL, [
-    JSON.stringify(
-      request.readers.map((reader) => ({
-        reader_key: reader.deliveryId,
-        subscriber_id: reader.subscriberId,
-        topics: reader.topics,
-        local_date: reader.localDate,
-        paper_limit: reader.limit,
-        lookback_days: reader.lookbackDays ?? request.lookbackDays,
-      })),
-    ),
+  // Parallel arrays (unnest), not a JSON document: cheaper to build and for Postgres to read.
+  const readers = request.readers;
+  const result = await db.query<SelectedRow>(SELECT_SQL, [
+    readers.map((reader) => reader.deliveryId),
     now.toISOString(),
+    readers.map((reader) => reader.subscriberId),
+    readers.map((reader) => textArrayLiteral(reader.topics)),
+    readers.map((reader) => reader.localDate),
+    readers.map((reader) => reader.limit),
+    readers.map((reader) => reader.lookbackDays ?? request.lookbackDays),
   ]);
-  for (const row of result.rows) selections.get(row.reader_key)?.push(toSelectedPaper(row));
+  if (result.rows.length === 0) return selections;
+  const paperIds = [...new Set(result.rows.map((row) => row.id))];
+  const cards = new Map(
+    (await db.query<CardRow>(CARDS_SQL, [paperIds])).rows.map((row) => [row.id, toPaperCard(row)]),
+  );
+  for (const row of result.rows) {
+    const card = cards.get(row.id);
+    // Only a paper deleted between the two statements is missing; the digest goes without it.
+    if (card === undefined) continue;
+    selections.get(row.reader_key)?.push({
+      id: card.id,
+      title: card.title,
+      authors: card.authors,
+      abstract: card.abstract,
+      aiSummary: card.aiSummary,
+      links: card.links,
+      upvotes: card.upvotes,
+      comments: card.comments,
+      githubStars: card.githubStars,
+      matchedTopics: row.matched_topics,
+      trendingScore: Number(row.trending_score),
+    });
+  }
   return selections;
 }

@@ -9,6 +9,11 @@
  */
 export function asciiHtml(html: string): string {
   const ascii = html.replace(/[^\p{ASCII}]/gu, (char) => `&#${char.codePointAt(0)};`);
-  // Decoding ASCII bytes is what makes V8 allocate a one-byte string.
-  return Buffer.from(ascii, 'latin1').toString('latin1');
+  return oneByteString(ascii);
+}
+
+/** The same ASCII (or Latin-1) text as a flat string V8 stores one byte per character. */
+export function oneByteString(text: string): string {
+  // Decoding Latin-1 bytes is what makes V8 allocate a one-byte string.
+  return Buffer.from(text, 'latin1').toString('latin1');
 }

@@ -19,17 +19,32 @@ function paperText(paper: PaperView, indent: string): string[] {
   ];
 }
 
+/** A paper's lines and the blank line after it, trimmed and joined, made once per paper and place. */
+function paperChunk(paper: PaperView, indent: string): string {
+  const key = `text\u0000${indent}\u0000${paper.number}\u0000${paper.matched}`;
+  let chunk = paper.fragments.get(key);
+  if (chunk === undefined) {
+    chunk = joinLines([...paperText(paper, indent), '']);
+    paper.fragments.set(key, chunk);
+  }
+  return chunk;
+}
+
+function joinLines(lines: string[]): string {
+  return lines.map((line) => line.trimEnd()).join('\n');
+}
+
 /** The plain-text part: laid out for reading, with the same words as the HTML part. */
 export function digestText(view: DigestView): string {
   const heading = `paperboy · ${view.countLabel} · ${view.dateLabel}`;
   // Room for the widest "25. " so every paper's text lines up in one column.
   const indent = ' '.repeat(String(view.papers.length).length + 2);
-  const lines = [
-    heading,
-    '='.repeat(Math.min(heading.length, WIDTH)),
-    '',
-    ...view.papers.flatMap((paper) => [...paperText(paper, indent), '']),
-    ...footerText(view.footer),
+  // Joined a group at a time (each paper's chunk is cached), exactly as one join of all lines.
+  const groups = [
+    joinLines([heading, '='.repeat(Math.min(heading.length, WIDTH)), '']),
+    ...view.papers.map((paper) => paperChunk(paper, indent)),
   ];
-  return `${lines.map((line) => line.trimEnd()).join('\n')}\n`;
+  const footer = footerText(view.footer);
+  if (footer.length > 0) groups.push(joinLines(footer));
+  return `${groups.join('\n')}\n`;
 }

@@ -1,9 +1,8 @@
-import { shortenAuthors } from './authors.ts';
-import { paperBadges } from './badges.ts';
 import { cleanText } from './clean-text.ts';
 import { formatEditionDate } from './dates.ts';
 import { type FooterView, footerView, siteName } from './footer.ts';
-import { knownLinks, type LabelledLink, paperLinkRow, paperPageUrl, titleUrl } from './links.ts';
+import type { LabelledLink } from './links.ts';
+import { paperParts, UNTITLED } from './paper-parts.ts';
 import {
   MANAGE_URL_PLACEHOLDER,
   UNSUBSCRIBE_URL_PLACEHOLDER,
@@ -11,7 +10,6 @@ import {
   votePlaceholder,
 } from './personal-links.ts';
 import { digestPreview, digestSubject, weeklyDigestSubject } from './subject.ts';
-import { paperSummary } from './summary.ts';
 import type { Branding, DigestPaper, EditionInput } from './types.ts';
 
 /** One paper as both parts of the mail show it, so HTML and text carry the same words. */
@@ -28,6 +26,8 @@ export interface PaperView {
   /** The reader's "more like this" / "less like this" links: placeholders until send time. */
   moreUrl: string;
   lessUrl: string;
+  /** Rendered pieces of this paper, shared across editions (see paper-parts.ts). */
+  fragments: Map<string, string>;
 }
 
 export interface DigestView {
@@ -40,24 +40,21 @@ export interface DigestView {
   footer: FooterView;
 }
 
-/** Sources occasionally drop a title; a bare number followed by an empty link reads as a bug. */
-const UNTITLED = 'Untitled paper';
-
 function paperView(paper: DigestPaper, index: number, publicBaseUrl: string): PaperView {
   const topics = paper.matchedTopics.map(cleanText).filter((topic) => topic.length > 0);
-  const links = knownLinks(paper.id, paper.links);
-  const paperPage = paperPageUrl(publicBaseUrl, paper.id);
+  const parts = paperParts(paper, publicBaseUrl);
   return {
     number: index + 1,
-    title: cleanText(paper.title) || UNTITLED,
-    titleUrl: titleUrl(links, paperPage),
-    authors: shortenAuthors(paper.authors),
-    badges: paperBadges(paper),
-    summary: paperSummary(paper.abstract, paper.aiSummary),
-    links: paperLinkRow(links, paperPage),
+    title: parts.title,
+    titleUrl: parts.titleUrl,
+    authors: parts.authors,
+    badges: parts.badges,
+    summary: parts.summary,
+    links: parts.links,
     matched: topics.length > 0 ? `Matched: ${topics.join(', ')}` : '',
     moreUrl: votePlaceholder(index + 1, 'more'),
     lessUrl: votePlaceholder(index + 1, 'less'),
+    fragments: parts.fragments,
   };
 }
 

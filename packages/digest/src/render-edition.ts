@@ -1,6 +1,6 @@
 import { digestText } from './digest-text.ts';
-import { type DigestView, digestView } from './digest-view.ts';
-import { loadTemplate } from './template-cache.ts';
+import { digestView } from './digest-view.ts';
+import { loadEditionTemplate } from './template-cache.ts';
 import type { Branding, EditionInput, RenderedMail } from './types.ts';
 
 /**
@@ -9,6 +9,6 @@ import type { Branding, EditionInput, RenderedMail } from './types.ts';
  */
 export async function renderEdition(input: EditionInput, branding: Branding): Promise<RenderedMail> {
   const view = digestView(input, branding);
-  const fill = await loadTemplate<DigestView>('digest');
+  const fill = await loadEditionTemplate();
   return { subject: view.subject, html: fill(view), text: digestText(view) };
 }

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type mjml2htmlFunction from 'mjml';
-import { asciiHtml } from './ascii-html.ts';
+import { asciiHtml, oneByteString } from './ascii-html.ts';
+import type { DigestView } from './digest-view.ts';
 import { leanHtml } from './lean-html.ts';
 
 export const TEMPLATE_NAMES = ['digest', 'confirmation', 'welcome', 'data-link', 'notice'] as const;
@@ -20,7 +21,9 @@ const handlebars = Handlebars.create();
 
 const sources = new Map<TemplateName, string>();
 const versions = new Map<TemplateName, string>();
+const compiledHtml = new Map<string, Promise<string>>();
 const compiled = new Map<string, Promise<Handlebars.TemplateDelegate<unknown>>>();
+const editionTemplates = new Map<string, Promise<(view: DigestView) => string>>();
 let compileCount = 0;
 
 function readTemplateFile(file: string): string {
@@ -55,6 +58,23 @@ export function templateVersion(name: TemplateName): string {
 /** How many times MJML compiled a template in this process; tests count it instead of timing. */
 export function mjmlCompileCount(): number {
   return compileCount;
+}
+
+/**
+ * The template's HTML with its Handlebars tags: what `npm run compile` stored for exactly this
+ * source, or else MJML compiled once per template version.
+ */
+function templateHtml(name: TemplateName): Promise<string> {
+  const version = templateVersion(name);
+  let html = compiledHtml.get(version);
+  if (html === undefined) {
+    const stored = storedHtml(name);
+    html = stored === null ? compileMjml(name) : Promise.resolve(stored);
+    compiledHtml.set(version, html);
+    // A failed compile must not poison the cache for the next attempt.
+    html.catch(() => compiledHtml.delete(version));
+  }
+  return html;
 }
 
 /**
@@ -104,10 +124,13 @@ function storedHtml(name: TemplateName): string | null {
   return stored.version === templateVersion(name) && typeof stored.html === 'string' ? stored.html : null;
 }
 
-async function compile(name: TemplateName): Promise<Handlebars.TemplateDelegate<unknown>> {
-  const html = storedHtml(name) ?? (await compileMjml(name));
+function compileHandlebars<View>(html: string): Handlebars.TemplateDelegate<View> {
   // strict: a view missing a field the template reads is a bug, so fail instead of printing nothing.
-  const fill = handlebars.compile(html, { strict: true });
+  return handlebars.compile<View>(html, { strict: true });
+}
+
+async function compile(name: TemplateName): Promise<Handlebars.TemplateDelegate<unknown>> {
+  const fill = compileHandlebars(await templateHtml(name));
   return (view, options) => asciiHtml(fill(view, options));
 }
 
@@ -125,4 +148,57 @@ export function loadTemplate<View>(name: TemplateName): Promise<Handlebars.Templ
     template.catch(() => compiled.delete(version));
   }
   return template as Promise<Handlebars.TemplateDelegate<View>>;
+}
+
+/*
+ * The paper loop of digest.mjml as MJML compiles it: each tag alone on its line, which Handlebars
+ * drops with the line's newline ("standalone" tags). The loop body is the last `{{/each}}` on a
+ * line of its own; the badges' and links' loops inside it sit within lines.
+ */
+const PAPER_LOOP_START = '\n{{#each papers}}\n';
+const PAPER_LOOP_END = '\n{{/each}}\n';
+
+async function compileEdition(): Promise<(view: DigestView) => string> {
+  const html = await templateHtml('digest');
+  const start = html.indexOf(PAPER_LOOP_START);
+  const end = html.lastIndexOf(PAPER_LOOP_END);
+  if (start < 0 || end < start || html.indexOf(PAPER_LOOP_START, start + 1) >= 0) {
+    throw new Error('digest template: no single paper loop on lines of its own');
+  }
+  // Exactly what Handlebars makes of the whole template: the text before the loop line, each
+  // paper's block (the loop's lines), the text after the closing line.
+  const head = compileHandlebars<DigestView>(html.slice(0, start + 1));
+  const paperBlock = compileHandlebars<DigestView['papers'][number]>(
+    html.slice(start + PAPER_LOOP_START.length, end + 1),
+  );
+  const tail = compileHandlebars<DigestView>(html.slice(end + PAPER_LOOP_END.length));
+  return (view) => {
+    let papers = '';
+    for (const paper of view.papers) {
+      const key = `html\u0000${paper.number}\u0000${paper.matched}`;
+      let block = paper.fragments.get(key);
+      if (block === undefined) {
+        block = asciiHtml(paperBlock(paper));
+        paper.fragments.set(key, block);
+      }
+      papers += block;
+    }
+    return oneByteString(asciiHtml(head(view)) + papers + asciiHtml(tail(view)));
+  };
+}
+
+/**
+ * The digest's filler for editions: the same HTML as loadTemplate('digest'), but each paper's block
+ * is rendered once per paper, place and matched topics (kept with the paper, see paper-parts.ts)
+ * and joined, since a day's editions are mixes of the same papers.
+ */
+export function loadEditionTemplate(): Promise<(view: DigestView) => string> {
+  const version = templateVersion('digest');
+  let template = editionTemplates.get(version);
+  if (template === undefined) {
+    template = compileEdition();
+    editionTemplates.set(version, template);
+    template.catch(() => editionTemplates.delete(version));
+  }
+  return template;
 }

@@ -1,4 +1,4 @@
-export { COMPOSE_BATCH_SIZE, composeJobs, sendDigestJobs } from './compose-batches.ts';
+export { COMPOSE_BATCH_SIZE, composeJob, composeJobs, sendDigestJobs } from './compose-batches.ts';
 export {
   type Cluster,
   clusterNodes,

@@ -1,5 +1,6 @@
 import {
   type ComposableDelivery,
+  type Edition,
   findComposedDeliveries,
   findExistingEditions,
   inTransaction,
@@ -9,7 +10,7 @@ import {
   type PoolClient,
   recordSelections,
   recordSendJobs,
-  saveEdition,
+  saveEditions,
   selectPapersForReaders,
 } from '@paperboy/db';
 import { type EditionInput, editionKey, renderEdition, templateVersion } from '@paperboy/digest';
@@ -70,7 +71,7 @@ async function storeMissingEditions(
     missing,
   ]);
   const storedMeanwhile = await findExistingEditions(client, missing);
-  let rendered = 0;
+  const rendered: Edition[] = [];
   for (const editionId of missing) {
     if (storedMeanwhile.has(editionId)) continue;
     const input = editions.get(editionId)!;
@@ -78,7 +79,7 @@ async function storeMissingEditions(
       publicBaseUrl: deps.config.publicBaseUrl,
       postalAddress: deps.config.postalAddress,
     });
-    await saveEdition(client, {
+    rendered.push({
       id: editionId,
       editionDate: input.date,
       templateVersion: templateVersion('digest'),
@@ -87,20 +88,14 @@ async function storeMissingEditions(
       text: mail.text,
       paperIds: input.papers.map((paper) => paper.id),
     });
-    rendered += 1;
   }
-  return rendered;
+  await saveEditions(client, rendered);
+  return rendered.length;
 }
 
-/**
- * Composes a batch of deliveries in one transaction: locks the ones still planned, picks every
- * reader's papers in one statement, records them in one INSERT, stores the editions the batch
- * needs (readers with the same selection share one), marks all composed in one UPDATE, and after
- * commit queues the sends in one round trip. A retried or duplicated batch finds its deliveries
- * composed (or held by the other run) and only queues sends again, which job ids make harmless.
- */
-export async function composeDigests(deps: WorkerDeps, deliveryIds: string[]): Promise<ComposeBatchResult> {
-  const outcome = await inTransaction(deps.pool, async (client) => {
+/** Locks, picks, records and marks one batch's deliveries in one transaction (see composeDigests). */
+function composeLocked(deps: WorkerDeps, deliveryIds: string[]) {
+  return inTransaction(deps.pool, async (client) => {
     const locked = await lockPlannedDeliveries(client, deliveryIds);
     const inactive = locked.filter((delivery) => delivery.readerStatus !== 'active');
     await markManySkipped(
@@ -165,6 +160,36 @@ export async function composeDigests(deps: WorkerDeps, deliveryIds: string[]): P
       locked,
     };
   });
+}
+
+/**
+ * Two runs of one batch lock its rows with SKIP LOCKED, so a reader with two deliveries in it
+ * (yesterday's, re-queued) can have one in each run; both then pick without seeing the other's
+ * picks, and the second INSERT of the same paper waits for the first run's commit and fails on
+ * UNIQUE (subscriber_id, paper_id). A fresh attempt sees those picks and chooses others.
+ */
+async function retryingPickRace<T>(attempt: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let left = attempts; ; left -= 1) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const duplicatePick =
+        (error as { code?: string; constraint?: string }).code === '23505' &&
+        (error as { constraint?: string }).constraint === 'delivery_papers_subscriber_id_paper_id_key';
+      if (!duplicatePick || left <= 1) throw error;
+    }
+  }
+}
+
+/**
+ * Composes a batch of deliveries in one transaction: locks the ones still planned, picks every
+ * reader's papers in one statement, records them in one INSERT, stores the editions the batch
+ * needs (readers with the same selection share one), marks all composed in one UPDATE, and after
+ * commit queues the sends in one round trip. A retried or duplicated batch finds its deliveries
+ * composed (or held by the other run) and only queues sends again, which job ids make harmless.
+ */
+export async function composeDigests(deps: WorkerDeps, deliveryIds: string[]): Promise<ComposeBatchResult> {
+  const outcome = await retryingPickRace(() => composeLocked(deps, deliveryIds));
 
   // Deliveries neither locked nor planned: composed by an earlier run whose sends may not have
   // been queued (crash after commit), or finished, or held by a concurrent run of the same batch.
