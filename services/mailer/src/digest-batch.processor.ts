@@ -10,7 +10,8 @@ const KIND = 'send-digest';
 type Tally = Record<DigestOutcome['status'], number>;
 
 /**
- * A `send-digests` job: sends the batch, counts every outcome, and if any delivery must be tried
+ * A `send-digests` job: sends the batch (which tells the breaker of each send as it goes), counts
+ * every outcome, and if any delivery must be tried
  * again (the server failed, another mailer's lease still runs, or it was not reached) moves the
  * whole job to delayed: on the retry, what was sent is skipped by the ledger. A 421 backs every
  * mailer off at once. The job only completes when every delivery in it is finished.
@@ -31,7 +32,6 @@ export async function processDigestBatch(deps: MailerDeps, job: Job, token: stri
       case 'sent':
         deps.metrics.sent.inc({ kind: KIND });
         deps.metrics.mailSent.inc({ kind: KIND });
-        deps.breaker.recordSuccess();
         log.debug({ deliveryId, ...outcome }, 'mail sent');
         break;
       case 'skipped':
@@ -40,7 +40,6 @@ export async function processDigestBatch(deps: MailerDeps, job: Job, token: stri
       case 'rejected':
         deps.metrics.mailFailed.inc({ kind: KIND, class: 'recipient' });
         deps.metrics.failures.inc({ kind: KIND, permanent: 'true' });
-        deps.breaker.recordSuccess(); // the server works; it answered about this reader
         log.warn(
           { deliveryId, err: outcome.failure.message },
           'recipient rejected the digest; address suppressed',
@@ -50,8 +49,6 @@ export async function processDigestBatch(deps: MailerDeps, job: Job, token: stri
         const { failure } = outcome;
         deps.metrics.mailFailed.inc({ kind: KIND, class: failure.failureClass });
         deps.metrics.failures.inc({ kind: KIND, permanent: 'false' });
-        if (failure.aboutServer) deps.breaker.recordFailure(failure.failureClass, failure.message);
-        else deps.breaker.recordSuccess();
         throttled ||= failure.throttle;
         retryInMs = Math.max(retryInMs, retryDelayMs(deps.config.sendBackoffMs, outcome.attempt));
         failures.push({ deliveryId, failureClass: failure.failureClass, err: failure.message });

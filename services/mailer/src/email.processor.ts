@@ -35,7 +35,7 @@ export function createEmailProcessor(deps: MailerDeps) {
       if (result.status === 'sent') {
         deps.metrics.sent.inc({ kind });
         deps.metrics.mailSent.inc({ kind });
-        deps.breaker.recordSuccess();
+        noteSuccess(deps, kind);
       } else {
         deps.metrics.skipped.inc({ kind, reason: result.reason });
       }
@@ -46,7 +46,7 @@ export function createEmailProcessor(deps: MailerDeps) {
       if (error instanceof RecipientRejectedError) {
         deps.metrics.mailFailed.inc({ kind, class: 'recipient' });
         deps.metrics.failures.inc({ kind, permanent: 'true' });
-        deps.breaker.recordSuccess(); // the server works; it answered about this reader
+        noteSuccess(deps, kind); // the server works; it answered about this reader
         throw error;
       }
       if (error instanceof SendFailedError) return await handleSendFailure(deps, job, token, error);
@@ -69,6 +69,11 @@ async function processSendBatch(deps: MailerDeps, job: Job, token: string | unde
   }
 }
 
+/** Digests tell the breaker themselves (sendDigests, as each send ends); other mail here. */
+function noteSuccess(deps: MailerDeps, kind: string): void {
+  if (kind !== 'send-digest') deps.breaker.recordSuccess();
+}
+
 async function handleSendFailure(
   deps: MailerDeps,
   job: Job,
@@ -79,8 +84,10 @@ async function handleSendFailure(
   const kind = job.name;
   deps.metrics.mailFailed.inc({ kind, class: failure.failureClass });
   deps.metrics.failures.inc({ kind, permanent: 'false' });
-  if (failure.aboutServer) deps.breaker.recordFailure(failure.failureClass, failure.message);
-  else deps.breaker.recordSuccess();
+  if (kind !== 'send-digest') {
+    if (failure.aboutServer) deps.breaker.recordFailure(failure.failureClass, failure.message);
+    else deps.breaker.recordSuccess();
+  }
   const delayMs = retryDelayMs(deps.config.sendBackoffMs, error.attempt);
   deps.logger.warn(
     {

@@ -38,7 +38,7 @@ export type DigestOutcome =
   | { status: 'failed'; failure: SmtpFailure; attempt: number }
   /** The recipient's permanent rejection: the delivery is failed and the address suppressed. */
   | { status: 'rejected'; failure: SmtpFailure }
-  /** Not tried: the server failed earlier in this batch, so the rest waits for the retry. */
+  /** Not tried: the server kept failing earlier in this batch (or the breaker is open), so it waits. */
   | { status: 'deferred' };
 
 const FINISHED = new Set(['failed', 'skipped', 'expired', 'uncertain']);
@@ -101,22 +101,43 @@ export async function sendDigests(
   for (const id of suppressed) outcomes.set(id, { status: 'skipped', reason: 'suppressed' });
 
   const chunkSize = deps.slots.size;
-  let serverFailed = false;
+  let failedChunks = 0;
   for (let start = 0; start < ready.length; start += chunkSize) {
     const chunk = ready.slice(start, start + chunkSize);
-    if (serverFailed) {
+    if (deps.breaker.isOpen || failedChunks >= MAX_FAILED_CHUNKS) {
       for (const entry of chunk) outcomes.set(entry.deliveryId, { status: 'deferred' });
       continue;
     }
     // Written per chunk, not per batch: a mailer holds a chunk's messages, not a batch's.
     const messages = chunk.map((entry) => sendable(deps, entry));
     const results = await deps.slots.runMany(chunk.length, () => sendChunk(deps, messages));
+    let serverFailed = false;
     for (const [deliveryId, outcome] of results) {
       outcomes.set(deliveryId, outcome);
-      if (outcome.status === 'failed' && outcome.failure.aboutServer) serverFailed = true;
+      serverFailed ||= noteForBreaker(deps, outcome);
     }
+    failedChunks = serverFailed ? failedChunks + 1 : 0;
   }
   return outcomes;
+}
+
+/**
+ * Chunks in a row that failed about the server before the rest of the batch waits for the retry.
+ * Not one: the breaker judges by the share of recent sends that failed, so it must hear a few
+ * chunks' worth (it pauses every mailer, and then the rest waits anyway).
+ */
+const MAX_FAILED_CHUNKS = 3;
+
+/** Tells the breaker how a send went, as soon as it is known; true if it failed about the server. */
+function noteForBreaker(deps: MailerDeps, outcome: DigestOutcome): boolean {
+  if (outcome.status === 'failed' && outcome.failure.aboutServer) {
+    deps.breaker.recordFailure(outcome.failure.failureClass, outcome.failure.message);
+    return true;
+  }
+  // A 250, or the server's verdict on one reader (rejected, greylisted): the server works.
+  if (outcome.status === 'sent' || outcome.status === 'rejected' || outcome.status === 'failed')
+    deps.breaker.recordSuccess();
+  return false;
 }
 
 type Readiness =
