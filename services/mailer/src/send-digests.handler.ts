@@ -114,7 +114,8 @@ export async function sendDigests(
     let serverFailed = false;
     for (const [deliveryId, outcome] of results) {
       outcomes.set(deliveryId, outcome);
-      serverFailed ||= noteForBreaker(deps, outcome);
+      // Every outcome goes to the breaker (no short-circuit past the first failure).
+      if (noteForBreaker(deps, outcome)) serverFailed = true;
     }
     failedChunks = serverFailed ? failedChunks + 1 : 0;
   }
