@@ -24,6 +24,7 @@ export {
   defaultJobOptions,
   enqueue,
   enqueueBulk,
+  MAX_STALLED_RUNS,
   type PaperboyQueues,
   type TypedJob,
 } from './queues.ts';

@@ -30,6 +30,14 @@ export const defaultJobOptions: Record<QueueName, JobsOptions> = {
 
 export type PaperboyQueues = Record<QueueName, Queue>;
 
+/**
+ * A job whose process died while running it (kill -9, OOM) is "stalled", and BullMQ fails it after
+ * `maxStalledCount` such deaths (its default is 1). A batch carries up to 250 deliveries, and the
+ * ledger makes running it again harmless (each delivery is claimed, sent ones are skipped), so a
+ * batch whose mailer or worker was killed twice is run again, not left for the next plan to heal.
+ */
+export const MAX_STALLED_RUNS = 10;
+
 /** The queue settings paperboy's Config carries; the Config itself can be passed. */
 export interface QueueSettings {
   /** BullMQ key prefix (QUEUE_PREFIX). */

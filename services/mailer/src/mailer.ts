@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Config } from '@paperboy/config';
 import { openMigratedPool } from '@paperboy/db';
-import { createQueues, createRedisConnection, Queues } from '@paperboy/queue';
+import { createQueues, createRedisConnection, MAX_STALLED_RUNS, Queues } from '@paperboy/queue';
 import { createClock, createLogger, type Logger, startOpsServer } from '@paperboy/runtime';
 import { Worker } from 'bullmq';
 import type { MailerDeps } from './deps.ts';
@@ -88,6 +88,7 @@ export async function startMailer(
     connection: workerConnection,
     prefix: config.queuePrefix,
     concurrency: config.mailerConcurrency,
+    maxStalledCount: MAX_STALLED_RUNS,
     // Global across every mailer sharing this Redis and prefix (SEND_RATE_PER_SECOND).
     limiter: { max: config.sendRatePerSecond ?? UNLIMITED_PER_SECOND, duration: 1_000 },
   });

@@ -1,6 +1,6 @@
 import type { Config } from '@paperboy/config';
 import { openMigratedPool } from '@paperboy/db';
-import { closeQueues, createQueues, createRedisConnection, Queues } from '@paperboy/queue';
+import { closeQueues, createQueues, createRedisConnection, MAX_STALLED_RUNS, Queues } from '@paperboy/queue';
 import { createClock, createLogger, type Logger, type OpsServer, startOpsServer } from '@paperboy/runtime';
 import { Worker } from 'bullmq';
 import type { WorkerDeps } from './deps.ts';
@@ -52,6 +52,7 @@ export async function startWorker(
     connection: workerConnection,
     prefix: config.queuePrefix,
     concurrency: config.workerConcurrency,
+    maxStalledCount: MAX_STALLED_RUNS,
   });
   digestWorker.on('failed', (job, error) => {
     logger.error(
