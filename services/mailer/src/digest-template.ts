@@ -167,7 +167,16 @@ function mergeLiterals(pieces: (string | Slot)[]): TemplatePiece[] {
     if (typeof piece === 'string' && typeof last === 'string') merged[merged.length - 1] = last + piece;
     else if (piece !== '') merged.push(piece);
   }
-  return merged.map((piece) => (typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece));
+  // One allocation for all of them, each piece a view into it: small Buffers would each come from
+  // (and keep alive) an 8 KB slab of Node's pool, hundreds of KB per cached edition.
+  const bytes = Buffer.from(merged.filter((piece) => typeof piece === 'string').join(''), 'utf8');
+  let offset = 0;
+  return merged.map((piece) => {
+    if (typeof piece !== 'string') return piece;
+    const length = Buffer.byteLength(piece, 'utf8');
+    offset += length;
+    return bytes.subarray(offset - length, offset);
+  });
 }
 
 function slotText(slot: Slot, values: ReaderValues): string {
