@@ -86,7 +86,7 @@ export interface PlannedChunk {
 export interface PlanOptions {
   ignoreSendHour: boolean;
   /**
-   * Numbers each chunk's new deliveries into batches of `size` and records `${jobIdPrefix}-${n}`
+   * Numbers each chunk's new deliveries into batches of `size` and records `${jobIdPrefix}-${chunk}-${n}`
    * as each row's compose_job in the INSERT itself, so a planned row always names its job (recovery
    * looks it up) without a second write of every row.
    */
@@ -148,7 +148,8 @@ export async function planDueDeliveriesInChunks(
   const chunkSize = options.chunkSize ?? PLAN_CHUNK_SIZE;
   let created = 0;
   let after: string | null = null;
-  for (;;) {
+  // Batches are numbered within a chunk: the chunk's number keeps their job ids apart across chunks.
+  for (let chunkNumber = 0; ; chunkNumber += 1) {
     // The chunk's last subscriber (null: the rest fit in this chunk), read off the partial index.
     const bound: { rows: { id: string }[] } = await pool.query<{ id: string }>(
       `SELECT id FROM subscribers WHERE status = 'active' AND ($1::uuid IS NULL OR id > $1::uuid)
@@ -162,7 +163,7 @@ export async function planDueDeliveriesInChunks(
       after,
       upTo,
       knownTimeZones(pool),
-      options.composeBatches?.jobIdPrefix ?? null,
+      options.composeBatches ? `${options.composeBatches.jobIdPrefix}-${chunkNumber}` : null,
       options.composeBatches?.size ?? 1,
     ]);
     const batches = new Map<string, string[]>();

@@ -1,0 +1,51 @@
+import { createTestSchema, type TestSchema } from '@paperboy/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPool, emailHash, migrate, type Pool, planDueDeliveriesInChunks } from '../src/index.ts';
+
+describe('planning in chunks', () => {
+  let schema: TestSchema;
+  let pool: Pool;
+
+  beforeAll(async () => {
+    schema = await createTestSchema('plan_chunks');
+    pool = createPool(schema.url, 2);
+    await migrate(pool);
+    const emails = Array.from({ length: 23 }, (_, index) => `chunk${index}@example.org`);
+    await pool.query(
+      `INSERT INTO subscribers (email, email_hash, status)
+       SELECT email, hash, 'active' FROM unnest($1::text[], $2::text[]) AS t(email, hash)`,
+      [emails, emails.map(emailHash)],
+    );
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await schema?.drop();
+  });
+
+  it('gives every compose batch of every chunk its own job id, recorded on exactly its rows', async () => {
+    const chunks: { deliveryIds: string[]; composeBatches: { jobId: string; deliveryIds: string[] }[] }[] =
+      [];
+    const created = await planDueDeliveriesInChunks(
+      pool,
+      new Date('2026-12-02T12:00:00Z'),
+      { ignoreSendHour: true, chunkSize: 10, composeBatches: { size: 4, jobIdPrefix: 'compose-test' } },
+      async (chunk) => {
+        chunks.push(chunk);
+      },
+    );
+    expect(created).toBe(23);
+    expect(chunks.map((chunk) => chunk.deliveryIds.length)).toEqual([10, 10, 3]);
+    const batches = chunks.flatMap((chunk) => chunk.composeBatches);
+    // Batch numbers restart in each chunk; the job ids must not.
+    expect(new Set(batches.map((batch) => batch.jobId)).size).toBe(batches.length);
+    expect(batches.flatMap((batch) => batch.deliveryIds).sort()).toEqual(
+      chunks.flatMap((chunk) => chunk.deliveryIds).sort(),
+    );
+    const { rows } = await pool.query<{ compose_job: string; n: number }>(
+      'SELECT compose_job, count(*)::int AS n FROM deliveries GROUP BY compose_job',
+    );
+    expect(Object.fromEntries(rows.map((row) => [row.compose_job, row.n]))).toEqual(
+      Object.fromEntries(batches.map((batch) => [batch.jobId, batch.deliveryIds.length])),
+    );
+  });
+});
