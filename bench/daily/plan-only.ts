@@ -60,15 +60,14 @@ export async function runPlanOnly(
       : (performance.now() - start) / 1000;
     const memoryAfter = (await usedMemory(connection)).used;
     const deliveries = await world.pool.query<{ n: number }>('SELECT count(*) AS n FROM deliveries');
-    // The queue is paused while the plan runs, so the jobs queued meanwhile wait in `paused`.
-    const counts = await queues.digest.getJobCounts('wait', 'paused', 'prioritized');
+    const counts = await queues.digest.getJobCounts('wait', 'prioritized');
     const prefix = await prefixMemory(connection, world.queuePrefix);
     return {
       readers: options.readers,
       seedSeconds,
       seconds,
       deliveries: deliveries.rows[0]!.n,
-      composeJobs: (counts.wait ?? 0) + (counts.paused ?? 0) + (counts.prioritized ?? 0),
+      composeJobs: (counts.wait ?? 0) + (counts.prioritized ?? 0),
       redisPrefixBytes: prefix.bytes,
       redisPrefixKeys: prefix.keys,
       redisGrowthBytes: memoryAfter - memoryBefore,
