@@ -1,5 +1,5 @@
 import type { DigestToSend, Edition } from '@paperboy/db';
-import { LinkValues, personalise } from '@paperboy/digest';
+import { LinkValues, type PersonalLinks, personalise } from '@paperboy/digest';
 import { editionUrl, personalUrl, voteUrl } from '@paperboy/links';
 import type { MailerDeps } from './deps.ts';
 import { dateHeader, fillDigestTemplate, isPlainAddress } from './digest-template.ts';
@@ -8,6 +8,23 @@ import { digestMessageId, listId } from './mail-identity.ts';
 import type { OutgoingMail, RawMail } from './transport.ts';
 
 type Reader = NonNullable<DigestToSend['reader']>;
+
+/** The reader's own links in an edition; both ways of writing a digest fill in these. */
+function readerLinks(deps: Pick<MailerDeps, 'config'>, reader: Reader, edition: Edition): PersonalLinks {
+  const links = { publicBaseUrl: deps.config.publicBaseUrl, tokenSecret: deps.config.tokenSecret };
+  return {
+    unsubscribeUrl: personalUrl(links, 'unsubscribe', reader),
+    manageUrl: personalUrl(links, 'manage', reader),
+    viewInBrowserUrl: editionUrl(links, edition.id),
+    // The edition's papers in mail order: position n's vote links name paper n.
+    voteUrl: (position, direction) => {
+      const paperId = edition.paperIds[position - 1];
+      if (paperId === undefined)
+        throw new Error(`edition ${edition.id} has no paper at position ${position}`);
+      return voteUrl(links, reader, paperId, direction);
+    },
+  };
+}
 
 /**
  * One reader's digest: the shared edition with their personal links filled in, plus the RFC 8058
@@ -19,26 +36,14 @@ export function digestMail(
   reader: Reader,
   edition: Edition,
 ): OutgoingMail {
-  const links = { publicBaseUrl: deps.config.publicBaseUrl, tokenSecret: deps.config.tokenSecret };
-  const unsubscribeUrl = personalUrl(links, 'unsubscribe', reader);
+  const personal = readerLinks(deps, reader, edition);
   return {
     ref: { kind: 'digest', deliveryId } as const,
     to: reader.email,
-    ...personalise(edition, {
-      unsubscribeUrl,
-      manageUrl: personalUrl(links, 'manage', reader),
-      viewInBrowserUrl: editionUrl(links, edition.id),
-      // The edition's papers in mail order: position n's vote links name paper n.
-      voteUrl: (position, direction) => {
-        const paperId = edition.paperIds[position - 1];
-        if (paperId === undefined)
-          throw new Error(`edition ${edition.id} has no paper at position ${position}`);
-        return voteUrl(links, reader, paperId, direction);
-      },
-    }),
+    ...personalise(edition, personal),
     messageId: digestMessageId(deps.config, deliveryId),
     headers: {
-      'List-Unsubscribe': `<${unsubscribeUrl}>`,
+      'List-Unsubscribe': `<${personal.unsubscribeUrl}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
       'List-Id': listId(deps.config),
     },
@@ -58,19 +63,8 @@ export function rawDigestMail(
 ): RawMail | null {
   if (!isPlainAddress(reader.email)) return null;
   const { edition, template } = cached;
-  const links = { publicBaseUrl: deps.config.publicBaseUrl, tokenSecret: deps.config.tokenSecret };
   const messageId = digestMessageId(deps.config, deliveryId);
-  const values = new LinkValues({
-    unsubscribeUrl: personalUrl(links, 'unsubscribe', reader),
-    manageUrl: personalUrl(links, 'manage', reader),
-    viewInBrowserUrl: editionUrl(links, edition.id),
-    voteUrl: (position, direction) => {
-      const paperId = edition.paperIds[position - 1];
-      if (paperId === undefined)
-        throw new Error(`edition ${edition.id} has no paper at position ${position}`);
-      return voteUrl(links, reader, paperId, direction);
-    },
-  });
+  const values = new LinkValues(readerLinks(deps, reader, edition));
   const raw = fillDigestTemplate(template, {
     to: reader.email,
     date: dateHeader(new Date()),
