@@ -1,3 +1,4 @@
+import type { SignupFigures } from '../signup.bench.ts';
 import type { Knobs } from './service-env.ts';
 
 /** What one run of the daily path measured. */
@@ -41,17 +42,7 @@ export interface NaiveFigures {
   bytesPerMessage: number;
 }
 
-/** bench/signup.bench.ts's contract (written by another change; mirrored here until it lands). */
-export interface SignupFigures {
-  requests: number;
-  seconds: number;
-  perSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  accepted: number;
-  durableRows: number;
-  confirmationJobs: number;
-}
+export type { SignupFigures } from '../signup.bench.ts';
 
 export type SignupOutcome =
   | { status: 'measured'; connections: number; figures: SignupFigures }
