@@ -1,7 +1,7 @@
 import { startApi } from '@paperboy/api';
 import { type Config, loadConfig } from '@paperboy/config';
 import { startMailer } from '@paperboy/mailer';
-import { createQueues, createRedisConnection, enqueue, Queues } from '@paperboy/queue';
+import { createQueues, createRedisConnection, enqueue, type PaperboyQueues, Queues } from '@paperboy/queue';
 import {
   createTestQueuePrefix,
   createTestSchema,
@@ -72,6 +72,7 @@ export async function startStack(
   const eventsConnection = createRedisConnection(config.redisUrl);
   const events = new QueueEvents(Queues.digest, { connection: eventsConnection, prefix: config.queuePrefix });
   await events.waitUntilReady();
+  await settleStartupPlan(queues);
   let planCount = 0;
 
   return {
@@ -101,4 +102,20 @@ export async function startStack(
       await schema.drop();
     },
   };
+}
+
+/**
+ * A worker's plan scheduler runs its first plan as the worker starts. A test that seeds a reader and
+ * then plans would race that run (the reader planned by it, the test's own plan finding nothing), so
+ * the stack is handed over only once that first run is over.
+ */
+async function settleStartupPlan(queues: PaperboyQueues): Promise<void> {
+  for (let tries = 0; tries < 300; tries += 1) {
+    const pending = await queues.digest.getJobs(['wait', 'active', 'prioritized', 'delayed']);
+    // The scheduler's next run, an interval away, waits as a delayed job: that one is not pending.
+    const dueSoon = (job: (typeof pending)[number]) => job.timestamp + job.delay < Date.now() + 1_000;
+    if (!pending.some((job) => job.name === 'plan' && dueSoon(job))) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error("the worker's start-up plan did not finish within 15 s");
 }
