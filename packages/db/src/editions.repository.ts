@@ -18,6 +18,16 @@ export async function findEdition(db: Pool | PoolClient, id: string): Promise<Ed
   return result.rows[0] ?? null;
 }
 
+/** Several editions in one statement, for a mailer filling its cache for a chunk of sends. */
+export async function findEditions(db: Pool | PoolClient, ids: readonly string[]): Promise<Edition[]> {
+  if (ids.length === 0) return [];
+  const result = await db.query<Edition>(
+    `SELECT ${COLUMNS} FROM digest_editions WHERE id = ANY($1::text[])`,
+    [ids],
+  );
+  return result.rows;
+}
+
 /** Stores an edition once; a concurrent composer that rendered the same edition simply loses the race. */
 export async function saveEdition(db: Pool | PoolClient, edition: Edition): Promise<void> {
   await saveEditions(db, [edition]);

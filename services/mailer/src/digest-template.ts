@@ -159,6 +159,12 @@ export function buildDigestTemplate(
   return { editionId: edition.id, pieces: merged, linesWithValues: linesWithValues(merged) };
 }
 
+/** Bytes a template holds: its literal pieces share one buffer, plus a little per piece. */
+export function templateBytes(template: DigestTemplate): number {
+  const literal = template.pieces.find((piece): piece is Buffer => Buffer.isBuffer(piece));
+  return (literal?.buffer.byteLength ?? 0) + 64 * template.pieces.length;
+}
+
 /** Neighbouring literals joined and turned into (UTF-8) bytes once, so a message is a few pieces. */
 function mergeLiterals(pieces: (string | Slot)[]): TemplatePiece[] {
   const merged: (string | Slot)[] = [];

@@ -50,15 +50,33 @@ interface Sendable {
   send: () => Promise<SentMail>;
 }
 
-/** A delivery that may go: its message is written only when its chunk is about to be sent. */
+/**
+ * A delivery that may go. Its edition is looked up, and its message written, only when its chunk
+ * is about to be sent: a batch waiting for send slots holds ids, not 250 readers' editions.
+ */
 interface Ready {
   deliveryId: string;
   reader: NonNullable<DigestToSend['reader']>;
-  edition: CachedEdition;
+  editionId: string;
+}
+
+/** A chunk's messages, its editions read in one statement where the cache does not have them. */
+async function sendables(deps: MailerDeps, chunk: readonly Ready[]): Promise<Sendable[]> {
+  const editions = await deps.editions.getMany(chunk.map((entry) => entry.editionId));
+  return chunk.map(({ deliveryId, reader, editionId }) => {
+    const edition = editions.get(editionId);
+    if (!edition) throw new Error(`edition ${editionId} of delivery ${deliveryId} is missing`);
+    return sendable(deps, deliveryId, reader, edition);
+  });
 }
 
 /** The reader's message from the edition's template; nodemailer's full build when the address needs it. */
-function sendable(deps: MailerDeps, { deliveryId, reader, edition: cached }: Ready): Sendable {
+function sendable(
+  deps: MailerDeps,
+  deliveryId: string,
+  reader: Ready['reader'],
+  cached: CachedEdition,
+): Sendable {
   const raw = rawDigestMail(deps, deliveryId, reader, cached);
   if (raw)
     return { deliveryId, to: raw.to, messageId: raw.messageId, send: () => deps.transport.sendRaw(raw) };
@@ -93,7 +111,7 @@ export async function sendDigests(
     if (verdict.kind === 'skip') outcomes.set(deliveryId, { status: 'skipped', reason: verdict.reason });
     else if (verdict.kind === 'not-active') notActive.push(deliveryId);
     else if (verdict.kind === 'suppressed') suppressed.push(deliveryId);
-    else ready.push({ deliveryId, reader: verdict.reader, edition: verdict.edition });
+    else ready.push({ deliveryId, reader: verdict.reader, editionId: verdict.editionId });
   }
   await markManySkipped(deps.pool, notActive, 'not-active');
   await markManySkipped(deps.pool, suppressed, 'suppressed');
@@ -109,7 +127,7 @@ export async function sendDigests(
       continue;
     }
     // Written per chunk, not per batch: a mailer holds a chunk's messages, not a batch's.
-    const messages = chunk.map((entry) => sendable(deps, entry));
+    const messages = await sendables(deps, chunk);
     const results = await deps.slots.runMany(chunk.length, () => sendChunk(deps, messages));
     let serverFailed = false;
     for (const [deliveryId, outcome] of results) {
@@ -145,7 +163,7 @@ type Readiness =
   | { kind: 'skip'; reason: SkipReason }
   | { kind: 'not-active' }
   | { kind: 'suppressed' }
-  | { kind: 'ready'; reader: NonNullable<DigestToSend['reader']>; edition: CachedEdition };
+  | { kind: 'ready'; reader: NonNullable<DigestToSend['reader']>; editionId: string };
 
 async function readiness(
   deps: MailerDeps,
@@ -168,9 +186,7 @@ async function readiness(
       deps.logger.warn({ deliveryId, localDate: delivery.localDate, recorded }, 'digest day passed unsent');
     return { kind: 'skip', reason: recorded ?? 'finished' };
   }
-  const edition = await deps.editions.get(delivery.editionId);
-  if (!edition) throw new Error(`edition ${delivery.editionId} of delivery ${deliveryId} is missing`);
-  return { kind: 'ready', reader, edition };
+  return { kind: 'ready', reader, editionId: delivery.editionId };
 }
 
 /** What a claim lets us do with one delivery: send it (again), or the outcome without sending. */
