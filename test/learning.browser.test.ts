@@ -8,9 +8,11 @@ import { type Stack, startStack } from './support/stack.ts';
 
 const READER = 'learning.reader@example.org';
 const links = (text: string, path: string) =>
-  [...text.matchAll(new RegExp(`https://paperboy\\.test${path}[A-Za-z0-9_.-]+`, 'g'))].map(
-    (match) => match[0],
-  );
+  [
+    ...text.matchAll(
+      new RegExp(`https://paperboy\\.test${path}[A-Za-z0-9_.-]+(?:/\\d+/(?:more|less))?`, 'g'),
+    ),
+  ].map((match) => match[0]);
 
 let stack: Stack;
 let browser: Browser;

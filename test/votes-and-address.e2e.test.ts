@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDigest } from './support/mail-kinds.ts';
 import { type Stack, startStack } from './support/stack.ts';
 
-const TOKEN = '[A-Za-z0-9_.-]+';
+// A vote link carries the paper's position and the direction after its token.
+const TOKEN = '[A-Za-z0-9_.-]+(?:/\\d+/(?:more|less))?';
 const linksIn = (text: string, path: string): string[] =>
   [...text.matchAll(new RegExp(`https://paperboy\\.test${path}${TOKEN}`, 'g'))].map((match) => match[0]);
 const isAddressConfirmation = (mail: ReceivedMail) => mail.parsed.messageId?.includes('.address@') ?? false;
@@ -95,9 +96,31 @@ describe('votes from a real digest, a weekly digest, and a change of address', (
     expect((await fetch(stack.local(less[0]!), { method: 'POST' })).status).toBe(200);
     expect(await votesOf(reader.id)).toEqual([{ paper_id: first!.paper_id, direction: -1 }]);
 
-    // A vote link altered to name another paper is refused.
-    const forged = `${more[1]!.slice(0, -6)}AAAAAA`;
-    expect((await fetch(stack.local(forged), { method: 'POST' })).status).toBe(400);
+    // One token per reader and edition; the path names the paper by its place in the digest.
+    const [token, position, direction] = new URL(more[1]!).pathname.split('/').slice(2);
+    expect(less[1]).toBe(more[1]!.replace(/\/more$/, '/less'));
+    expect([position, direction]).toEqual(['2', 'more']);
+    const post = (path: string) => fetch(`${stack.api.address}${path}`, { method: 'POST' });
+    // A forged token, a place the edition does not have, or a token without its place is refused.
+    expect((await post(`/vote/${token!.slice(0, -6)}AAAAAA/2/more`)).status).toBe(400);
+    expect((await post(`/vote/${token}/${papers + 1}/more`)).status).toBe(400);
+    expect((await post(`/vote/${token}`)).status).toBe(400);
+    expect((await post(`/vote/${token}/2/sideways`)).status).toBe(400);
+    expect(await votesOf(reader.id)).toEqual([{ paper_id: first!.paper_id, direction: -1 }]);
+
+    // Links mailed before votes were signed per edition (one token per paper and direction) still count.
+    const olderLink = signToken(stack.config.tokenSecret, {
+      purpose: 'vote',
+      subscriberId: reader.id,
+      version: reader.tokenVersion,
+      expiresAt: 0,
+      target: `more:${first!.paper_id}`,
+    });
+    expect((await post(`/vote/${olderLink}`)).status).toBe(200);
+    expect(await votesOf(reader.id)).toEqual([{ paper_id: first!.paper_id, direction: 1 }]);
+    expect((await post(`/vote/${olderLink}/1/less`)).status).toBe(400);
+    expect((await post(`/vote/${less[0]!.split('/vote/')[1]}`)).status).toBe(200);
+    expect(await votesOf(reader.id)).toEqual([{ paper_id: first!.paper_id, direction: -1 }]);
 
     // The learned terms are the reader's to see and to export.
     const learning = await fetch(`${stack.api.address}/v1/subscriptions/me/learning`, {

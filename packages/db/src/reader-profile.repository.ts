@@ -184,3 +184,17 @@ export async function findPaperTitle(db: Pool | PoolClient, paperId: string): Pr
   const result = await db.query<{ title: string }>('SELECT title FROM papers WHERE id = $1', [paperId]);
   return result.rows[0]?.title ?? null;
 }
+
+/** The paper at a 1-based position of an edition's mail, with its title; null if there is none. */
+export async function findEditionPaper(
+  db: Pool | PoolClient,
+  editionId: string,
+  position: number,
+): Promise<{ paperId: string; title: string } | null> {
+  const result = await db.query<{ paperId: string; title: string }>(
+    `SELECT p.id AS "paperId", p.title FROM digest_editions e JOIN papers p ON p.id = e.paper_ids[$2::int]
+     WHERE e.id = $1`,
+    [editionId, position],
+  );
+  return result.rows[0] ?? null;
+}

@@ -4,6 +4,8 @@ export {
   DATA_LINK_TTL_SECONDS,
   dataUrl,
   editionUrl,
+  editionVoteTarget,
+  editionVoteUrls,
   type FeedLinkSubject,
   feedTokenVersion,
   type LinkSettings,
@@ -13,8 +15,8 @@ export {
   personalFeedUrl,
   personalUrl,
   type VoteDirection,
+  type VoteTarget,
   voteTarget,
-  voteUrl,
 } from './links.ts';
 export { signToken, type TokenCheck, type TokenClaims, type TokenPurpose, verifyToken } from './tokens.ts';
 export {

@@ -1,6 +1,6 @@
 import type { DigestToSend, Edition } from '@paperboy/db';
 import { LinkValues, type PersonalLinks, personalise } from '@paperboy/digest';
-import { editionUrl, personalUrl, voteUrl } from '@paperboy/links';
+import { editionUrl, editionVoteUrls, personalUrl } from '@paperboy/links';
 import type { MailerDeps } from './deps.ts';
 import { dateHeader, fillDigestTemplate, isPlainAddress } from './digest-template.ts';
 import type { CachedEdition } from './edition-cache.ts';
@@ -16,13 +16,8 @@ function readerLinks(deps: Pick<MailerDeps, 'config'>, reader: Reader, edition: 
     unsubscribeUrl: personalUrl(links, 'unsubscribe', reader),
     manageUrl: personalUrl(links, 'manage', reader),
     viewInBrowserUrl: editionUrl(links, edition.id),
-    // The edition's papers in mail order: position n's vote links name paper n.
-    voteUrl: (position, direction) => {
-      const paperId = edition.paperIds[position - 1];
-      if (paperId === undefined)
-        throw new Error(`edition ${edition.id} has no paper at position ${position}`);
-      return voteUrl(links, reader, paperId, direction);
-    },
+    // One signed token for the reader and this edition; position n's links name paper n.
+    voteUrl: editionVoteUrls(links, reader, edition.id),
   };
 }
 
