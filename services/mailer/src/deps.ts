@@ -23,6 +23,12 @@ export interface MailerDeps {
   /** A claim lasts this long: longer than any send can take (see sendLeaseSeconds). */
   leaseSeconds: number;
   slots: SendSlots;
+  /**
+   * Batches sending at once. The pooled connections are shared by chunks of every batch, so a
+   * few batches keep them busy; any more only interleave, and then every waiting batch's
+   * editions must be in memory at once (the edition cache thrashed at 50).
+   */
+  batchTurns: SendSlots;
   /** Writes `sent` as each 250 arrives, grouping those that arrive during a write. */
   sentRecorder: SentRecorder;
   breaker: SendBreaker;

@@ -19,7 +19,18 @@ type Tally = Record<DigestOutcome['status'], number>;
 export async function processDigestBatch(deps: MailerDeps, job: Job, token: string | undefined) {
   const { deliveryIds } = parseJob('send-digests', job.data);
   const log = deps.logger.child({ queue: 'email', job: job.name, jobId: job.id });
-  const outcomes = await sendDigests(deps, deliveryIds);
+  const outcomes = await deps.batchTurns.run(async () => {
+    // Stopping: batches still waiting for their turn go back to the queue for another mailer.
+    if (deps.lifecycle.stoppingSince !== null) return null;
+    return sendDigests(deps, deliveryIds);
+  });
+  if (outcomes === null) {
+    if (token) {
+      await job.moveToDelayed(Date.now() + 1_000, token);
+      throw new DelayedError();
+    }
+    throw new Error('mailer stopping; the batch was not sent');
+  }
 
   const tally: Tally = { sent: 0, skipped: 0, busy: 0, failed: 0, rejected: 0, deferred: 0 };
   let retryInMs = 0;

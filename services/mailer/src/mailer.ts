@@ -28,6 +28,8 @@ export function createTransport(config: Readonly<Config>): MailTransport {
 // BullMQ only checks a manual rate limit (a 421's back-off) on queues whose workers have a limiter,
 // so "unlimited" is a limiter no mailer reaches.
 const UNLIMITED_PER_SECOND = 1_000_000;
+/** See MailerDeps.batchTurns: two, so one batch claims and writes its next chunk while the other sends. */
+const BATCHES_SENDING_AT_ONCE = 2;
 
 /** Everything the mailer process runs; main.ts only adds signals. Tests start it the same way. */
 export async function startMailer(
@@ -76,6 +78,7 @@ export async function startMailer(
     instance,
     leaseSeconds,
     slots: new SendSlots(config.smtpPoolSize),
+    batchTurns: new SendSlots(BATCHES_SENDING_AT_ONCE),
     sentRecorder,
     breaker,
     emailQueue: queues.email,
