@@ -1,6 +1,9 @@
 import net from 'node:net';
 import tls from 'node:tls';
 
+const END_OF_DATA = Buffer.from('.\r\n');
+const NEWLINE_END_OF_DATA = Buffer.from('\r\n.\r\n');
+
 /*
  * One long-lived SMTP session that sends messages already written (the daily digests) with
  * PIPELINING (RFC 2920): MAIL FROM, RCPT TO and DATA leave in one write, the dot-stuffed message
@@ -268,14 +271,16 @@ export class SmtpSession {
     if (data.code !== 354) return this.reset(this.closingOr(replyError('DATA', data)));
 
     const ended = this.nextReply();
-    this.socket.cork();
+    // One write of one buffer: copying ~40 KB costs less than the stream's bookkeeping for the
+    // message's fifty-odd pieces written one by one (7 % of the mailer's CPU as a corked writev).
+    const parts: Buffer[] = [];
     let atLineStart = true;
     for (const piece of message) {
-      for (const part of stuffDots(piece, atLineStart)) this.socket.write(part);
+      for (const part of stuffDots(piece, atLineStart)) parts.push(part);
       if (piece.length > 0) atLineStart = endsLine(piece);
     }
-    this.write(atLineStart ? '.\r\n' : '\r\n.\r\n');
-    process.nextTick(() => this.socket.uncork());
+    parts.push(atLineStart ? END_OF_DATA : NEWLINE_END_OF_DATA);
+    this.socket.write(Buffer.concat(parts));
     const accepted = await ended;
     this.sent += 1;
     if (accepted.code !== 250) return this.reset(replyError('DATA', accepted, 'EMESSAGE'));
