@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { configVariables } from '@paperboy/config';
+import { SERVICE_NODE_FLAGS } from '@paperboy/runtime';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -167,7 +168,7 @@ describe('infra/Dockerfile', () => {
     expect(runtime).toMatch(/^HEALTHCHECK .*CMD \["node", "infra\/healthcheck\.mjs"\]$/m);
     expect(existsSync(`${root}infra/healthcheck.mjs`)).toBe(true);
     expect(runtime).toMatch(/^ENTRYPOINT \["tini", "--"\]$/m);
-    expect(runtime).toMatch(/NODE_OPTIONS=--conditions=paperboy-dist/);
+    expect(runtime).toContain(`NODE_OPTIONS="--conditions=paperboy-dist ${SERVICE_NODE_FLAGS.join(' ')}"`);
     expect(runtime).not.toContain('tsx');
     expect(dockerfile).toMatch(/npm prune --omit=dev/);
     expect(dockerfile).toMatch(/sh infra\/build\/slim-app\.sh/);

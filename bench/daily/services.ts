@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { SERVICE_NODE_FLAGS } from '@paperboy/runtime';
 import { COMPILED_BUILD_ENV } from '@paperboy/testing';
 import { repoRoot, type Spawned, spawnCommand } from '../../test/support/processes.ts';
 import { onInterrupt } from './interrupt.ts';
@@ -30,7 +31,9 @@ export async function startService(name: BenchService, env: Record<string, strin
   const profile = process.env.BENCH_CPU_PROF
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}/${name}`]
     : [];
-  const spawned = spawnCommand(process.execPath, [...profile, `services/${name}/dist/main.js`], {
+  // The image's V8 flags (SERVICE_NODE_FLAGS), then BENCH_NODE_FLAGS="…" to try other settings.
+  const flags = [...SERVICE_NODE_FLAGS, ...(process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean)];
+  const spawned = spawnCommand(process.execPath, [...flags, ...profile, `services/${name}/dist/main.js`], {
     ...env,
     ...COMPILED_BUILD_ENV,
   });

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { SERVICE_NODE_FLAGS } from '@paperboy/runtime';
 import { checkServices, configOrExit, openStore } from './context.ts';
 import { watchParent } from './watch-parent.ts';
 
@@ -12,8 +13,8 @@ const compiled = import.meta.url.endsWith('.js') || import.meta.resolve('#main')
 // Compiled services find their compiled @paperboy/* packages under this condition (the image sets
 // it in NODE_OPTIONS too; a second mention is harmless).
 const build = compiled
-  ? { dir: 'dist', ext: 'js', loader: ['--conditions=paperboy-dist'] }
-  : { dir: 'src', ext: 'ts', loader: ['--import', 'tsx'] };
+  ? { dir: 'dist', ext: 'js', loader: ['--conditions=paperboy-dist', ...SERVICE_NODE_FLAGS] }
+  : { dir: 'src', ext: 'ts', loader: ['--import', 'tsx', ...SERVICE_NODE_FLAGS] };
 
 function serviceEntry(service: (typeof SERVICES)[number]): string {
   return fileURLToPath(new URL(`../../../${service}/${build.dir}/main.${build.ext}`, import.meta.url));
