@@ -63,6 +63,17 @@ topics AS MATERIALIZED (
   SELECT topic, paperboy_topic_query(topic) AS query
   FROM (SELECT DISTINCT unnest(topics) AS topic FROM readers) AS distinct_topics
 ),
+-- What each reader was already sent among the window's papers, read once per reader (a range of
+-- the (subscriber_id, paper_id) index) and checked as a hash anti-join: probing delivery_papers
+-- for every candidate was ~200 index probes per reader, the largest part of selecting (0.55 ms of
+-- Postgres CPU per reader with 60 papers of history; 0.28 this way).
+already_sent AS MATERIALIZED (
+  SELECT r.subscriber_id,
+         ARRAY(SELECT dp.paper_id FROM delivery_papers dp
+               WHERE dp.subscriber_id = r.subscriber_id AND dp.paper_id IN (SELECT id FROM window_papers))
+           AS paper_ids
+  FROM readers r
+),
 topic_hits AS MATERIALIZED (
   SELECT t.topic, w.id, ts_rank(w.search, t.query) AS topic_rank
   FROM window_papers w JOIN topics t ON w.search @@ t.query
@@ -71,15 +82,14 @@ ${LEARNED_SCORES_CTES}
 SELECT r.reader_key, selection.id, selection.matched_topics, selection.trending_score
 FROM readers r
 LEFT JOIN learned_scores learned ON learned.reader_key = r.reader_key
+LEFT JOIN already_sent sent ON sent.subscriber_id = r.subscriber_id
 CROSS JOIN LATERAL (
   WITH candidates AS (
     SELECT w.id, w.upvotes, w.trending_score,
            ${learnedRankingScore('learned.scores', 'w.id', 'w.trending_score')} AS ranking_score
     FROM window_papers w
     WHERE w.paper_date > r.local_date - r.lookback_days
-      AND NOT EXISTS (
-        SELECT 1 FROM delivery_papers dp WHERE dp.subscriber_id = r.subscriber_id AND dp.paper_id = w.id
-      )
+      AND NOT EXISTS (SELECT 1 FROM unnest(sent.paper_ids) AS sent_paper(id) WHERE sent_paper.id = w.id)
   ),
   hits AS (
     SELECT c.id, h.topic, h.topic_rank,
