@@ -197,20 +197,32 @@ function slotText(slot: Slot, values: ReaderValues): string {
 }
 
 /**
- * One reader's message: the template's bytes with their values between, as the list of pieces
- * (the edition's big ones shared, never copied); a socket writes them in one go. Null if the
- * reader's links would make a line longer than SMTP allows (then nodemailer writes the message).
+ * One reader's message: the template's bytes with their values between, written into one buffer
+ * (one allocation and copy per message, rather than a small buffer per value and a socket write
+ * per piece). Null if the reader's links would make a line longer than SMTP allows (then
+ * nodemailer writes the message).
  */
 export function fillDigestTemplate(template: DigestTemplate, values: ReaderValues): Buffer[] | null {
-  const parts = template.pieces.map((piece) =>
-    Buffer.isBuffer(piece) ? piece : Buffer.from(slotText(piece, values), 'latin1'),
-  );
+  // Values are ASCII (addresses, dates, URLs), written as latin1: one byte per character.
+  const texts = template.pieces.map((piece) => (Buffer.isBuffer(piece) ? null : slotText(piece, values)));
+  const lengthOf = (index: number) => {
+    const piece = template.pieces[index]!;
+    return Buffer.isBuffer(piece) ? piece.length : texts[index]!.length;
+  };
   for (const line of template.linesWithValues) {
     let length = line.fixed;
-    for (const index of line.slots) length += parts[index]!.length;
+    for (const index of line.slots) length += lengthOf(index);
     if (length > MAX_LINE) return null;
   }
-  return parts;
+  let total = 0;
+  for (let index = 0; index < template.pieces.length; index += 1) total += lengthOf(index);
+  const message = Buffer.allocUnsafe(total);
+  let offset = 0;
+  template.pieces.forEach((piece, index) => {
+    if (Buffer.isBuffer(piece)) offset += piece.copy(message, offset);
+    else offset += message.write(texts[index]!, offset, 'latin1');
+  });
+  return [message];
 }
 
 /** The Date header for a moment, as nodemailer writes it. */
