@@ -271,16 +271,16 @@ export class SmtpSession {
     if (data.code !== 354) return this.reset(this.closingOr(replyError('DATA', data)));
 
     const ended = this.nextReply();
-    // One write of one buffer: copying ~40 KB costs less than the stream's bookkeeping for the
-    // message's fifty-odd pieces written one by one (7 % of the mailer's CPU as a corked writev).
-    const parts: Buffer[] = [];
+    // A message comes as one buffer (fillDigestTemplate), so this is usually two writes in one
+    // writev; copying them into one buffer instead would allocate ~40 KB more per message.
+    this.socket.cork();
     let atLineStart = true;
     for (const piece of message) {
-      for (const part of stuffDots(piece, atLineStart)) parts.push(part);
+      for (const part of stuffDots(piece, atLineStart)) this.socket.write(part);
       if (piece.length > 0) atLineStart = endsLine(piece);
     }
-    parts.push(atLineStart ? END_OF_DATA : NEWLINE_END_OF_DATA);
-    this.socket.write(Buffer.concat(parts));
+    this.socket.write(atLineStart ? END_OF_DATA : NEWLINE_END_OF_DATA);
+    this.socket.uncork();
     const accepted = await ended;
     this.sent += 1;
     if (accepted.code !== 250) return this.reset(replyError('DATA', accepted, 'EMESSAGE'));
