@@ -108,6 +108,8 @@ async function confirmationSubscriberIds(prefix: string): Promise<Set<string>> {
 /** What the CLI prints besides the figures: how the api's CPU was spent, and any answer but 202. */
 interface SignupDiagnostics {
   cpu: SignupCpu;
+  /** Rows per INSERT of the api's group commit: one statement's rows share now(), their created_at. */
+  meanGroupSize: number;
   statuses: Record<string, number>;
 }
 
@@ -195,6 +197,10 @@ async function runSignupBench(options: {
       [load.acceptedEmails],
     );
     const jobs = await confirmationSubscriberIds(queue.prefix);
+    const groups = await pool.query<{ statements: number }>(
+      'SELECT count(DISTINCT created_at)::int AS statements FROM subscribers WHERE email = ANY($1::text[])',
+      [load.acceptedEmails],
+    );
     const figures: SignupFigures = {
       requests: load.requests,
       seconds: load.seconds,
@@ -205,7 +211,8 @@ async function runSignupBench(options: {
       durableRows: rows.length,
       confirmationJobs: rows.filter((row) => jobs.has(row.id)).length,
     };
-    return { figures, diagnostics: { cpu, statuses: load.statuses } };
+    const meanGroupSize = rows.length / Math.max(1, groups.rows[0]?.statements ?? 0);
+    return { figures, diagnostics: { cpu, meanGroupSize, statuses: load.statuses } };
   } finally {
     if (!exited) api.kill('SIGKILL');
     closeSync(log);
@@ -240,6 +247,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       `${figures.accepted} accepted (warm-up included), ${figures.durableRows} rows, ` +
       `${figures.confirmationJobs} with a confirmation job`,
   );
-  console.log(`${describeCpu(diagnostics.cpu)}; answers ${JSON.stringify(diagnostics.statuses)}`);
+  console.log(
+    `${describeCpu(diagnostics.cpu)}; ${diagnostics.meanGroupSize.toFixed(1)} sign-ups per group commit; ` +
+      `answers ${JSON.stringify(diagnostics.statuses)}`,
+  );
   console.log(JSON.stringify(figures));
 }
