@@ -25,7 +25,10 @@ export async function registerRateLimits(app: App, deps: ApiDeps): Promise<void>
     timeWindow: 60_000,
     // Every limiter of the app counts in Redis through one batching store: one script call per
     // turn of the event loop for all of them (rate-limit-store.ts).
-    store: batchedRateLimitStore(createCounterBatcher(deps.redis), `${deps.config.rateLimitPrefix}ip:`),
+    store: batchedRateLimitStore(
+      createCounterBatcher(deps.rateLimitRedis),
+      `${deps.config.rateLimitPrefix}ip:`,
+    ),
     // A Redis outage should not take sign-ups and unsubscribes down with it.
     skipOnError: true,
     allowList: (request) => UNLIMITED_ROUTES.has(request.routeOptions.url ?? ''),
