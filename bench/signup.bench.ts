@@ -114,7 +114,16 @@ interface SignupDiagnostics {
 }
 
 export async function benchSignup(options: { connections: number; seconds: number }): Promise<SignupFigures> {
-  return (await runSignupBench(options)).figures;
+  const { figures, diagnostics } = await runSignupBench(options);
+  console.log(`sign-up: ${describeDiagnostics(diagnostics)}`);
+  return figures;
+}
+
+function describeDiagnostics(diagnostics: SignupDiagnostics): string {
+  return (
+    `${describeCpu(diagnostics.cpu)}; ${diagnostics.meanGroupSize.toFixed(1)} sign-ups per group commit; ` +
+    `answers ${JSON.stringify(diagnostics.statuses)}`
+  );
 }
 
 async function runSignupBench(options: {
@@ -247,9 +256,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       `${figures.accepted} accepted (warm-up included), ${figures.durableRows} rows, ` +
       `${figures.confirmationJobs} with a confirmation job`,
   );
-  console.log(
-    `${describeCpu(diagnostics.cpu)}; ${diagnostics.meanGroupSize.toFixed(1)} sign-ups per group commit; ` +
-      `answers ${JSON.stringify(diagnostics.statuses)}`,
-  );
+  console.log(describeDiagnostics(diagnostics));
   console.log(JSON.stringify(figures));
 }
