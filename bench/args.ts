@@ -15,10 +15,11 @@ export const USAGE = `npm run bench -- [options]
   --smtp-pool-size N        SMTP_POOL_SIZE (default: $SMTP_POOL_SIZE, else ${DEFAULT_KNOBS.smtpPoolSize})
   --env KEY=VALUE           any other setting for worker and mailer (repeatable)
   --no-compile              use the existing dist/ instead of running npm run compile first
+  --only signup             only the sign-up benchmark (keeps the other figures of the last run)
   --only rendering|recovery the older micro-benchmarks instead of the daily run`;
 
 export interface BenchArgs {
-  mode: 'daily' | 'plan-only' | 'rendering' | 'recovery';
+  mode: 'daily' | 'plan-only' | 'signup' | 'rendering' | 'recovery';
   readers: number;
   naiveReaders: number;
   skipNaive: boolean;
@@ -60,8 +61,8 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     },
   });
   const only = values.only;
-  if (only !== undefined && only !== 'rendering' && only !== 'recovery')
-    throw new Error(`--only takes rendering or recovery, got "${only}"`);
+  if (only !== undefined && only !== 'signup' && only !== 'rendering' && only !== 'recovery')
+    throw new Error(`--only takes signup, rendering or recovery, got "${only}"`);
   const mode = only ?? (values['plan-only'] ? 'plan-only' : 'daily');
   const readers = whole('--readers', values.readers, mode === 'plan-only' ? 1_000_000 : 20_000);
   const extraEnv: Record<string, string> = {};

@@ -24,14 +24,28 @@ try {
   process.exit(2);
 }
 
+async function measureSignup(
+  options: { signupConnections: number; signupSeconds: number },
+  command: string,
+): Promise<NonNullable<BenchResults['signup']>> {
+  const signup = await runSignup({ connections: options.signupConnections, seconds: options.signupSeconds });
+  if (signup.status === 'not measured') console.log(`sign-up: not measured (${signup.reason})`);
+  return { ...signup, run: runInfo(command) };
+}
+
 const started = performance.now();
+const command = ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(
+  ' ',
+);
 if (args.mode === 'rendering') await benchRendering();
 else if (args.mode === 'recovery') await benchRecovery();
-else {
-  const command = [
-    'npm run bench',
-    ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : []),
-  ].join(' ');
+else if (args.mode === 'signup') {
+  // The sign-up bench compiles, and starts its own api, schema and queue prefix.
+  const results: BenchResults = { signup: await measureSignup(args, command) };
+  const merged = mergeResults(readResults(), results, 'signup');
+  writeResults(merged);
+  console.log(`\n${resultsTable(merged)}\n\n(also in ${RESULTS_FILE.pathname})`);
+} else {
   if (args.compile) compileServices();
   const world = await openWorld(args.mode === 'plan-only' ? 'bench_plan' : 'bench');
   const redis = createRedisConnection(world.redisUrl);
@@ -53,11 +67,7 @@ else {
       } finally {
         await sink.stop();
       }
-      if (!args.skipSignup) {
-        const signup = await runSignup({ connections: args.signupConnections, seconds: args.signupSeconds });
-        if (signup.status === 'not measured') console.log(`sign-up: not measured (${signup.reason})`);
-        results.signup = { ...signup, run: runInfo(command) };
-      }
+      if (!args.skipSignup) results.signup = await measureSignup(args, command);
     }
   } finally {
     await redis.quit();

@@ -5,7 +5,7 @@
 //   node --import tsx bench/signup.bench.ts [--connections 50] [--seconds 10]
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,8 @@ import {
   TEST_REDIS_URL,
 } from '@paperboy/testing';
 import { Redis } from 'ioredis';
+import { redisPid } from './daily/redis-memory.ts';
+import { cpuPerRequest, describeCpu, openCpuWindow, type SignupCpu } from './signup-cpu.ts';
 import type { LoadOptions, LoadResult } from './signup-load.ts';
 
 export interface SignupFigures {
@@ -57,7 +59,7 @@ async function waitForHealth(port: number, exited: () => boolean, logFile: strin
 
 function runLoadProcess(
   options: LoadOptions,
-  onWindow: (edge: 'start' | 'end') => void,
+  onWindow: (edge: 'start' | 'end', loadPid: number) => void,
 ): Promise<LoadResult> {
   const child = spawn(
     process.execPath,
@@ -65,7 +67,7 @@ function runLoadProcess(
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] },
   );
   child.on('message', (edge) => {
-    if (edge === 'start' || edge === 'end') onWindow(edge);
+    if (edge === 'start' || edge === 'end') onWindow(edge, child.pid!);
   });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -105,18 +107,23 @@ async function confirmationSubscriberIds(prefix: string): Promise<Set<string>> {
 
 /** What the CLI prints besides the figures: how the api's CPU was spent, and any answer but 202. */
 interface SignupDiagnostics {
-  apiCpuMsPerRequest: number;
+  cpu: SignupCpu;
+  /** Rows per INSERT of the api's group commit: one statement's rows share now(), their created_at. */
+  meanGroupSize: number;
   statuses: Record<string, number>;
 }
 
-/** CPU seconds (user + system) the process has used so far, from /proc. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+export async function benchSignup(options: { connections: number; seconds: number }): Promise<SignupFigures> {
+  const { figures, diagnostics } = await runSignupBench(options);
+  console.log(`sign-up: ${describeDiagnostics(diagnostics)}`);
+  return figures;
 }
 
-export async function benchSignup(options: { connections: number; seconds: number }): Promise<SignupFigures> {
-  return (await runSignupBench(options)).figures;
+function describeDiagnostics(diagnostics: SignupDiagnostics): string {
+  return (
+    `${describeCpu(diagnostics.cpu)}; ${diagnostics.meanGroupSize.toFixed(1)} sign-ups per group commit; ` +
+    `answers ${JSON.stringify(diagnostics.statuses)}`
+  );
 }
 
 async function runSignupBench(options: {
@@ -125,6 +132,10 @@ async function runSignupBench(options: {
 }): Promise<{ figures: SignupFigures; diagnostics: SignupDiagnostics }> {
   execFileSync('npm', ['run', '-s', 'compile'], { cwd: root, stdio: 'inherit' });
   const schema = await createTestSchema('bench_signup');
+  // Names the api's connections, so their backends' CPU can be told from other users of Postgres.
+  const applicationName = `paperboy-${schema.name}`;
+  const databaseUrl = new URL(schema.url);
+  databaseUrl.searchParams.set('application_name', applicationName);
   const queue = createTestQueuePrefix('bench-signup');
   const port = await freePort();
   const logFile = join(tmpdir(), `paperboy-signup-bench-${process.pid}.log`);
@@ -141,7 +152,7 @@ async function runSignupBench(options: {
       ...COMPILED_BUILD_ENV,
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
-      DATABASE_URL: schema.url,
+      DATABASE_URL: databaseUrl.toString(),
       REDIS_URL: TEST_REDIS_URL,
       QUEUE_PREFIX: queue.prefix,
       TOKEN_SECRET: randomBytes(32).toString('hex'),
@@ -167,8 +178,10 @@ async function runSignupBench(options: {
   const pool = createPool(schema.url, 2);
   try {
     await waitForHealth(port, () => exited, logFile);
-    // The api's CPU over the measured window only: start-up and JIT warm-up are not sign-ups.
-    const cpuAt: Record<'start' | 'end', number> = { start: Number.NaN, end: Number.NaN };
+    // CPU over the measured window only: start-up and JIT warm-up are not sign-ups.
+    const redis = await redisPidOf(TEST_REDIS_URL);
+    let cpuWindow: ReturnType<typeof openCpuWindow> | undefined;
+    let cpuMs: Promise<Record<string, number>> | undefined;
     const load = await runLoadProcess(
       {
         port,
@@ -177,11 +190,14 @@ async function runSignupBench(options: {
         seconds: options.seconds,
         runId: randomBytes(4).toString('hex'),
       },
-      (edge) => {
-        cpuAt[edge] = cpuSeconds(api.pid!);
+      (edge, loadPid) => {
+        if (edge === 'start')
+          cpuWindow = openCpuWindow({ api: api.pid!, load: loadPid, redis }, pool, applicationName);
+        else cpuMs = cpuWindow?.stop();
       },
     );
-    const apiCpuMsPerRequest = ((cpuAt.end - cpuAt.start) * 1000) / load.requests;
+    if (!cpuMs) throw new Error('the load generator never closed its measured window');
+    const cpu = cpuPerRequest(await cpuMs, load.requests);
     // No grace: what a 202 promised must already be in Postgres and Redis.
     api.kill(profileDir ? 'SIGTERM' : 'SIGKILL');
     await apiExit;
@@ -190,6 +206,10 @@ async function runSignupBench(options: {
       [load.acceptedEmails],
     );
     const jobs = await confirmationSubscriberIds(queue.prefix);
+    const groups = await pool.query<{ statements: number }>(
+      'SELECT count(DISTINCT created_at)::int AS statements FROM subscribers WHERE email = ANY($1::text[])',
+      [load.acceptedEmails],
+    );
     const figures: SignupFigures = {
       requests: load.requests,
       seconds: load.seconds,
@@ -200,13 +220,23 @@ async function runSignupBench(options: {
       durableRows: rows.length,
       confirmationJobs: rows.filter((row) => jobs.has(row.id)).length,
     };
-    return { figures, diagnostics: { apiCpuMsPerRequest, statuses: load.statuses } };
+    const meanGroupSize = rows.length / Math.max(1, groups.rows[0]?.statements ?? 0);
+    return { figures, diagnostics: { cpu, meanGroupSize, statuses: load.statuses } };
   } finally {
     if (!exited) api.kill('SIGKILL');
     closeSync(log);
     await pool.end();
     await queue.remove();
     await schema.drop();
+  }
+}
+
+async function redisPidOf(url: string): Promise<number> {
+  const redis = new Redis(url);
+  try {
+    return await redisPid(redis);
+  } finally {
+    await redis.quit();
   }
 }
 
@@ -226,8 +256,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       `${figures.accepted} accepted (warm-up included), ${figures.durableRows} rows, ` +
       `${figures.confirmationJobs} with a confirmation job`,
   );
-  console.log(
-    `api CPU ${diagnostics.apiCpuMsPerRequest.toFixed(3)} ms per request; answers ${JSON.stringify(diagnostics.statuses)}`,
-  );
+  console.log(describeDiagnostics(diagnostics));
   console.log(JSON.stringify(figures));
 }

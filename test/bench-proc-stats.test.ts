@@ -70,6 +70,11 @@ describe('the benchmark’s readings and table', () => {
       extraEnv: { SEND_ATTEMPTS: '2' },
     });
     expect(parseBenchArgs(['--plan-only'], {})).toMatchObject({ mode: 'plan-only', readers: 1_000_000 });
+    expect(parseBenchArgs(['--only', 'signup', '--signup-seconds', '20'], {})).toMatchObject({
+      mode: 'signup',
+      signupSeconds: 20,
+    });
+    expect(() => parseBenchArgs(['--only', 'everything'], {})).toThrow(/--only takes signup/);
     expect(() => parseBenchArgs(['--readers', 'many'], {})).toThrow(/--readers/);
   });
 
@@ -132,5 +137,16 @@ describe('the benchmark’s readings and table', () => {
     const naive = { run, readers: 1, seconds: 1, digestsPerSecond: 1, bytesPerMessage: 1 };
     expect(mergeResults({ plan, naive }, {}, 'daily')).toEqual({ plan });
     expect(mergeResults({ naive }, { plan }, 'plan-only')).toEqual({ naive, plan });
+  });
+
+  it('replaces only the sign-up figures in a sign-up-only run', () => {
+    const run = { date: 'd', commit: 'c', command: 'x', loadAverage: [0, 0, 0] as [number, number, number] };
+    const naive = { run, readers: 1, seconds: 1, digestsPerSecond: 1, bytesPerMessage: 1 };
+    const before = { run, status: 'not measured' as const, reason: 'old' };
+    const after = { run, status: 'not measured' as const, reason: 'new' };
+    expect(mergeResults({ naive, signup: before }, { signup: after }, 'signup')).toEqual({
+      naive,
+      signup: after,
+    });
   });
 });

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from '@paperboy/runtime';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
@@ -33,6 +32,7 @@ import { webhookRoutes } from './routes/webhooks.route.ts';
 import { yourDataRoutes } from './routes/your-data.route.ts';
 import { registerCors } from './security/cors.ts';
 import { registerRateLimits } from './security/rate-limit.ts';
+import { registerSecurityHeaders } from './security/security-headers.ts';
 import { createSignup } from './signup.ts';
 import { installValidation } from './validation.ts';
 
@@ -64,18 +64,7 @@ export async function buildApp(deps: ApiDeps, logger: Logger): Promise<App> {
   installErrorHandling(app);
   closeAfterUnreadBodies(app);
   instrumentRequests(app, deps.metrics);
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'none'"],
-        styleSrc: ["'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-      },
-    },
-  });
+  registerSecurityHeaders(app);
   await app.register(formbody, { bodyLimit: 16 * 1024 });
   await registerCors(app, deps);
   await registerRateLimits(app, deps);

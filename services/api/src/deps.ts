@@ -8,6 +8,12 @@ export interface ApiDeps {
   config: Readonly<Config>;
   pool: Pool;
   redis: Redis;
+  /**
+   * The rate-limit counters' own connection. They batch their calls themselves (one script call
+   * per turn), so it needs no auto-pipelining; on the shared connection each turn's auto-pipeline
+   * copied every script BullMQ defines there, which cost more than the counting.
+   */
+  rateLimitRedis: Redis;
   queues: PaperboyQueues;
   metrics: Registry;
   /** Fetches SNS signing certificates and subscription URLs; unset = https from Amazon (tests serve their own). */

@@ -16,8 +16,17 @@ export async function startApi(
   // The api never blocks on Redis, and under load it issues rate-limit counts for many requests
   // in the same turn: pipelined, they cost one write instead of one each.
   const redis = createRedisConnection(config.redisUrl, undefined, { autoPipelining: true });
+  const rateLimitRedis = createRedisConnection(config.redisUrl);
   const queues = createQueues(redis, config);
-  const deps: ApiDeps = { config, pool, redis, queues, metrics: createApiMetrics(queues), ...options };
+  const deps: ApiDeps = {
+    config,
+    pool,
+    redis,
+    rateLimitRedis,
+    queues,
+    metrics: createApiMetrics(queues),
+    ...options,
+  };
   const app = await buildApp(deps, logger);
   const address = await app.listen({ host: config.host, port: config.port });
   // Metrics (queue depths read from Redis on every scrape) stay off the public port, on an ops
@@ -43,6 +52,7 @@ export async function startApi(
       await opsServer.close();
       await closeQueues(queues);
       await redis.quit();
+      await rateLimitRedis.quit();
       await pool.end();
     },
   };

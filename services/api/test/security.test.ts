@@ -27,6 +27,18 @@ describe('security headers and CORS', () => {
     }
   });
 
+  it('sends them on answers to refused input too', async () => {
+    const response = await api.app.inject({
+      method: 'POST',
+      url: '/v1/subscriptions',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ email: 'not an address' }),
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['content-security-policy']).toContain("default-src 'none'");
+  });
+
   it('answers no CORS headers when CORS_ORIGINS is unset', async () => {
     const preflight = await api.app.inject({
       method: 'OPTIONS',

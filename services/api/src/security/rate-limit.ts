@@ -2,6 +2,8 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app.ts';
 import type { ApiDeps } from '../deps.ts';
+import { batchedRateLimitStore } from './rate-limit-store.ts';
+import { createCounterBatcher } from './redis-counters.ts';
 
 // Probes come from the platform, often many a second; limiting them would fail pods. (Metrics are
 // not on this port at all: see the ops server in server.ts.)
@@ -21,8 +23,12 @@ export async function registerRateLimits(app: App, deps: ApiDeps): Promise<void>
     global: false,
     max: deps.config.rateLimitPerMinute,
     timeWindow: 60_000,
-    redis: deps.redis,
-    nameSpace: `${deps.config.rateLimitPrefix}ip:`,
+    // Every limiter of the app counts in Redis through one batching store: one script call per
+    // turn of the event loop for all of them (rate-limit-store.ts).
+    store: batchedRateLimitStore(
+      createCounterBatcher(deps.rateLimitRedis),
+      `${deps.config.rateLimitPrefix}ip:`,
+    ),
     // A Redis outage should not take sign-ups and unsubscribes down with it.
     skipOnError: true,
     allowList: (request) => UNLIMITED_ROUTES.has(request.routeOptions.url ?? ''),
