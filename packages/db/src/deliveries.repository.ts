@@ -1,5 +1,6 @@
 import { readerIsDueSql } from './cadence.sql.ts';
-import type { Pool, PoolClient } from './pool.ts';
+import { inTransaction, type Pool, type PoolClient } from './pool.ts';
+import { holdReaderRowsForPlanning } from './reader-rows-lock.ts';
 import { textArrayLiteral } from './sql-arrays.ts';
 import type { Cadence } from './subscribers.repository.ts';
 
@@ -157,7 +158,7 @@ export async function planDueDeliveriesInChunks(
       [after, chunkSize - 1],
     );
     const upTo: string | null = bound.rows[0]?.id ?? null;
-    const result = await pool.query<{ id: string; compose_job: string | null }>(PLAN_CHUNK_SQL, [
+    const params = [
       now.toISOString(),
       options.ignoreSendHour,
       after,
@@ -165,7 +166,13 @@ export async function planDueDeliveriesInChunks(
       knownTimeZones(pool),
       options.composeBatches ? `${options.composeBatches.jobIdPrefix}-${chunkNumber}` : null,
       options.composeBatches?.size ?? 1,
-    ]);
+    ];
+    // No foreign key ties a delivery to its reader any more (migration 083): erasing waits for
+    // this chunk, and this chunk for an erasure (reader-rows-lock.ts).
+    const result = await inTransaction(pool, async (client) => {
+      await holdReaderRowsForPlanning(client);
+      return client.query<{ id: string; compose_job: string | null }>(PLAN_CHUNK_SQL, params);
+    });
     const batches = new Map<string, string[]>();
     for (const row of result.rows) {
       if (row.compose_job === null) continue;
