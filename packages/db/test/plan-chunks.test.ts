@@ -48,4 +48,20 @@ describe('planning in chunks', () => {
       Object.fromEntries(batches.map((batch) => [batch.jobId, batch.deliveryIds.length])),
     );
   });
+
+  it('makes delivery ids in time order (UUID version 7), so inserts go to the end of each index', async () => {
+    const { rows } = await pool.query<{ id: string }>(
+      `INSERT INTO deliveries (subscriber_id, local_date)
+       SELECT id, DATE '2026-12-03' FROM subscribers ORDER BY id LIMIT 2 RETURNING id`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const { rows: later } = await pool.query<{ id: string }>(
+      `INSERT INTO deliveries (subscriber_id, local_date)
+       SELECT id, DATE '2026-12-04' FROM subscribers ORDER BY id LIMIT 1 RETURNING id`,
+    );
+    const ids = [...rows, ...later].map((row) => row.id);
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(ids[2]! > ids[0]! && ids[2]! > ids[1]!).toBe(true);
+  });
 });
