@@ -38,8 +38,13 @@ export interface Delivery {
   sendAttempts: number;
 }
 
-/** Subscribers read per planning statement: a million due readers plan in 20 statements. */
+/** Subscribers read per planning statement, roughly: a million due readers plan in 20 statements. */
 export const PLAN_CHUNK_SIZE = 50_000;
+
+/** Rows per 8 kB page assumed for subscribers before Postgres has counted them (a row is ~200 bytes). */
+const ASSUMED_SUBSCRIBERS_PER_PAGE = 40;
+/** Past the last page a table can have: the open upper bound of the last chunk. */
+const BEYOND_LAST_PAGE = '(4294967295,0)';
 
 /** How long the list of zones Postgres knows is reused: reading pg_timezone_names costs ~150 ms. */
 const ZONE_LIST_TTL_MS = 3_600_000;
@@ -92,11 +97,17 @@ export interface PlanOptions {
    * looks it up) without a second write of every row.
    */
   composeBatches?: { size: number; jobIdPrefix: string };
+  /** Subscribers per chunk, roughly: a chunk is a run of the table's pages (PLAN_CHUNK_SIZE). */
   chunkSize?: number;
 }
 
 /*
- * One chunk: the active subscribers in an id range. The materialised CTE keeps readers of a zone
+ * One chunk: the active subscribers on a run of the table's pages, read by a TID range scan. Chunks
+ * were ranges of ids before; ids are random, so the 50,000 readers of an id range lay on every page
+ * of the table and each chunk read all of it (25,800 pages at a million readers, twenty times per
+ * plan). A reader whose row moves to another page during a plan (an update) may be read twice, which
+ * the unique keys absorb, or not at all, and then the next hourly plan finds them still due, as it
+ * does a reader who signs up into an id range already planned. The materialised CTE keeps readers of a zone
  * Postgres does not know out before any zone arithmetic runs: AT TIME ZONE would fail the whole
  * statement, stopping everyone's digest for one bad row. Readers with a row for their local day
  * are left out before numbering, so the batches of an hourly run are full; the unique keys (the
@@ -107,8 +118,7 @@ WITH eligible AS MATERIALIZED (
   SELECT s.id, s.timezone, s.send_hour, s.cadence, s.weekday
   FROM subscribers s
   WHERE s.status = 'active'
-    AND ($3::uuid IS NULL OR s.id > $3::uuid)
-    AND ($4::uuid IS NULL OR s.id <= $4::uuid)
+    AND s.ctid >= $3::tid AND s.ctid < $4::tid
     AND (s.paused_until IS NULL OR s.paused_until <= $1)
     AND s.timezone IN (SELECT unnest(coalesce($5::text[], ARRAY(SELECT name FROM pg_timezone_names))))
     AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash)
@@ -135,7 +145,7 @@ RETURNING id, compose_job`;
 /**
  * Creates today's delivery row for every active, unsuppressed, unpaused reader whose digest is due
  * (cadence.sql.ts: their local send hour has come, and for weekly readers it is their weekday; or
- * everyone, with ignoreSendHour), a chunk of subscribers (by id) per statement, and hands each
+ * everyone, with ignoreSendHour), a chunk of subscribers (a run of pages) per statement, and hands each
  * chunk's rows to `onChunk` as soon as it is committed, so composing starts while planning goes
  * on. Only rows this call created are handed over: racing planners create each row once.
  * Returns how many rows it created.
@@ -146,23 +156,18 @@ export async function planDueDeliveriesInChunks(
   options: PlanOptions,
   onChunk: (chunk: PlannedChunk) => Promise<void>,
 ): Promise<number> {
-  const chunkSize = options.chunkSize ?? PLAN_CHUNK_SIZE;
+  const chunkPages = await pagesPerChunk(pool, options.chunkSize ?? PLAN_CHUNK_SIZE);
   let created = 0;
-  let after: string | null = null;
   // Batches are numbered within a chunk: the chunk's number keeps their job ids apart across chunks.
   for (let chunkNumber = 0; ; chunkNumber += 1) {
-    // The chunk's last subscriber (null: the rest fit in this chunk), read off the partial index.
-    const bound: { rows: { id: string }[] } = await pool.query<{ id: string }>(
-      `SELECT id FROM subscribers WHERE status = 'active' AND ($1::uuid IS NULL OR id > $1::uuid)
-       ORDER BY id OFFSET $2 LIMIT 1`,
-      [after, chunkSize - 1],
-    );
-    const upTo: string | null = bound.rows[0]?.id ?? null;
+    const firstPage = chunkNumber * chunkPages.perChunk;
+    // The last chunk has no upper bound, so pages added while planning are read too.
+    const last = firstPage + chunkPages.perChunk >= chunkPages.total;
     const params = [
       now.toISOString(),
       options.ignoreSendHour,
-      after,
-      upTo,
+      `(${firstPage},0)`,
+      last ? BEYOND_LAST_PAGE : `(${firstPage + chunkPages.perChunk},0)`,
       knownTimeZones(pool),
       options.composeBatches ? `${options.composeBatches.jobIdPrefix}-${chunkNumber}` : null,
       options.composeBatches?.size ?? 1,
@@ -187,9 +192,20 @@ export async function planDueDeliveriesInChunks(
       });
     }
     created += result.rows.length;
-    if (upTo === null) return created;
-    after = upTo;
+    if (last) return created;
   }
+}
+
+/** How many pages subscribers has now, and how many hold about `chunkSize` of them (at least one). */
+async function pagesPerChunk(pool: Pool, chunkSize: number): Promise<{ total: number; perChunk: number }> {
+  const result = await pool.query<{ total: number; perPage: number | null }>(
+    `SELECT (pg_relation_size(c.oid) / current_setting('block_size')::int)::int AS total,
+            CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages END AS "perPage"
+     FROM pg_class c WHERE c.oid = 'subscribers'::regclass`,
+  );
+  const row = result.rows[0];
+  const perPage = row?.perPage ?? ASSUMED_SUBSCRIBERS_PER_PAGE;
+  return { total: row?.total ?? 0, perChunk: Math.max(1, Math.floor(chunkSize / perPage)) };
 }
 
 /** planDueDeliveriesInChunks, every created row's id at once (tests, small runs). */
