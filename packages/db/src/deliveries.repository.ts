@@ -147,7 +147,11 @@ RETURNING id, compose_job`;
  * (cadence.sql.ts: their local send hour has come, and for weekly readers it is their weekday; or
  * everyone, with ignoreSendHour), a chunk of subscribers (a run of pages) per statement, and hands each
  * chunk's rows to `onChunk` as soon as it is committed, so composing starts while planning goes
- * on. Only rows this call created are handed over: racing planners create each row once.
+ * on. The next chunk's statement runs while `onChunk` queues the last one's jobs (Postgres and the
+ * worker each on their own core); chunks are handed over in order, one at a time, and a failing
+ * `onChunk` stops the plan after the statement in flight, whose rows (committed, their compose job
+ * named but not queued) recovery queues, as after a crash between commit and queueing.
+ * Only rows this call created are handed over: racing planners create each row once.
  * Returns how many rows it created.
  */
 export async function planDueDeliveriesInChunks(
@@ -158,6 +162,7 @@ export async function planDueDeliveriesInChunks(
 ): Promise<number> {
   const chunkPages = await pagesPerChunk(pool, options.chunkSize ?? PLAN_CHUNK_SIZE);
   let created = 0;
+  let handingOver: Promise<void> = Promise.resolve();
   // Batches are numbered within a chunk: the chunk's number keeps their job ids apart across chunks.
   for (let chunkNumber = 0; ; chunkNumber += 1) {
     const firstPage = chunkNumber * chunkPages.perChunk;
@@ -177,6 +182,10 @@ export async function planDueDeliveriesInChunks(
     const result = await inTransaction(pool, async (client) => {
       await holdReaderRowsForPlanning(client);
       return client.query<{ id: string; compose_job: string | null }>(PLAN_CHUNK_SQL, params);
+    }).catch(async (error: unknown) => {
+      // Nothing of this plan goes on behind the caller's back once it has failed.
+      await handingOver.catch(() => {});
+      throw error;
     });
     const batches = new Map<string, string[]>();
     for (const row of result.rows) {
@@ -185,14 +194,20 @@ export async function planDueDeliveriesInChunks(
       batch.push(row.id);
       batches.set(row.compose_job, batch);
     }
+    await handingOver;
     if (result.rows.length > 0) {
-      await onChunk({
+      handingOver = onChunk({
         deliveryIds: result.rows.map((row) => row.id),
         composeBatches: [...batches].map(([jobId, deliveryIds]) => ({ jobId, deliveryIds })),
       });
+      // Awaited before the next hand-over (or at the end); until then a rejection is not unhandled.
+      handingOver.catch(() => {});
     }
     created += result.rows.length;
-    if (last) return created;
+    if (last) {
+      await handingOver;
+      return created;
+    }
   }
 }
 

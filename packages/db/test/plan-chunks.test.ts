@@ -68,4 +68,37 @@ describe('planning in chunks', () => {
       expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(ids[2]! > ids[0]! && ids[2]! > ids[1]!).toBe(true);
   });
+
+  it('hands chunks over one at a time, in order, and fails the plan when a hand-over fails', async () => {
+    await pool.query('DELETE FROM deliveries');
+    const events: string[] = [];
+    let chunkNumber = 0;
+    const created = await planDueDeliveriesInChunks(
+      pool,
+      new Date('2026-12-05T12:00:00Z'),
+      { ignoreSendHour: true, chunkSize: 100 },
+      async () => {
+        const number = chunkNumber++;
+        events.push(`start ${number}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        events.push(`end ${number}`);
+      },
+    );
+    expect(created).toBe(READERS);
+    expect(events).toEqual(
+      Array.from({ length: chunkNumber }, (_, number) => [`start ${number}`, `end ${number}`]).flat(),
+    );
+
+    await pool.query('DELETE FROM deliveries');
+    await expect(
+      planDueDeliveriesInChunks(
+        pool,
+        new Date('2026-12-06T12:00:00Z'),
+        { ignoreSendHour: true, chunkSize: 100 },
+        async () => {
+          throw new Error('Redis is gone');
+        },
+      ),
+    ).rejects.toThrow('Redis is gone');
+  });
 });
