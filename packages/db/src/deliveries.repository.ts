@@ -105,9 +105,12 @@ export interface PlanOptions {
  * One chunk: the active subscribers on a run of the table's pages, read by a TID range scan. Chunks
  * were ranges of ids before; ids are random, so the 50,000 readers of an id range lay on every page
  * of the table and each chunk read all of it (25,800 pages at a million readers, twenty times per
- * plan). A reader whose row moves to another page during a plan (an update) may be read twice, which
- * the unique keys absorb, or not at all, and then the next hourly plan finds them still due, as it
- * does a reader who signs up into an id range already planned. The materialised CTE keeps readers of a zone
+ * plan). A reader whose row moves to another page during a plan (an update that is not HOT) may be
+ * read twice, which the unique keys absorb, or not at all if it moves into free space of a page
+ * already read (rows moved to new pages at the end are read: the last chunk has no upper bound).
+ * A missed reader is planned by the next plan (PLAN_EVERY_MINUTES, 5 by default), still due that
+ * local day, unless it was the day's last plan before their local midnight. Id ranges had the same
+ * gap for a reader confirmed into a range already planned. The materialised CTE keeps readers of a zone
  * Postgres does not know out before any zone arithmetic runs: AT TIME ZONE would fail the whole
  * statement, stopping everyone's digest for one bad row. Readers with a row for their local day
  * are left out before numbering, so the batches of an hourly run are full; the unique keys (the
