@@ -1,5 +1,6 @@
 import { readerIsDueSql } from './cadence.sql.ts';
-import type { Pool, PoolClient } from './pool.ts';
+import { inTransaction, type Pool, type PoolClient } from './pool.ts';
+import { holdReaderRowsForPlanning } from './reader-rows-lock.ts';
 import { textArrayLiteral } from './sql-arrays.ts';
 import type { Cadence } from './subscribers.repository.ts';
 
@@ -37,8 +38,13 @@ export interface Delivery {
   sendAttempts: number;
 }
 
-/** Subscribers read per planning statement: a million due readers plan in 20 statements. */
+/** Subscribers read per planning statement, roughly: a million due readers plan in 20 statements. */
 export const PLAN_CHUNK_SIZE = 50_000;
+
+/** Rows per 8 kB page assumed for subscribers before Postgres has counted them (a row is ~200 bytes). */
+const ASSUMED_SUBSCRIBERS_PER_PAGE = 40;
+/** Past the last page a table can have: the open upper bound of the last chunk. */
+const BEYOND_LAST_PAGE = '(4294967295,0)';
 
 /** How long the list of zones Postgres knows is reused: reading pg_timezone_names costs ~150 ms. */
 const ZONE_LIST_TTL_MS = 3_600_000;
@@ -91,11 +97,20 @@ export interface PlanOptions {
    * looks it up) without a second write of every row.
    */
   composeBatches?: { size: number; jobIdPrefix: string };
+  /** Subscribers per chunk, roughly: a chunk is a run of the table's pages (PLAN_CHUNK_SIZE). */
   chunkSize?: number;
 }
 
 /*
- * One chunk: the active subscribers in an id range. The materialised CTE keeps readers of a zone
+ * One chunk: the active subscribers on a run of the table's pages, read by a TID range scan. Chunks
+ * were ranges of ids before; ids are random, so the 50,000 readers of an id range lay on every page
+ * of the table and each chunk read all of it (25,800 pages at a million readers, twenty times per
+ * plan). A reader whose row moves to another page during a plan (an update that is not HOT) may be
+ * read twice, which the unique keys absorb, or not at all if it moves into free space of a page
+ * already read (rows moved to new pages at the end are read: the last chunk has no upper bound).
+ * A missed reader is planned by the next plan (PLAN_EVERY_MINUTES, 5 by default), still due that
+ * local day, unless it was the day's last plan before their local midnight. Id ranges had the same
+ * gap for a reader confirmed into a range already planned. The materialised CTE keeps readers of a zone
  * Postgres does not know out before any zone arithmetic runs: AT TIME ZONE would fail the whole
  * statement, stopping everyone's digest for one bad row. Readers with a row for their local day
  * are left out before numbering, so the batches of an hourly run are full; the unique keys (the
@@ -106,8 +121,7 @@ WITH eligible AS MATERIALIZED (
   SELECT s.id, s.timezone, s.send_hour, s.cadence, s.weekday
   FROM subscribers s
   WHERE s.status = 'active'
-    AND ($3::uuid IS NULL OR s.id > $3::uuid)
-    AND ($4::uuid IS NULL OR s.id <= $4::uuid)
+    AND s.ctid >= $3::tid AND s.ctid < $4::tid
     AND (s.paused_until IS NULL OR s.paused_until <= $1)
     AND s.timezone IN (SELECT unnest(coalesce($5::text[], ARRAY(SELECT name FROM pg_timezone_names))))
     AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash)
@@ -134,9 +148,13 @@ RETURNING id, compose_job`;
 /**
  * Creates today's delivery row for every active, unsuppressed, unpaused reader whose digest is due
  * (cadence.sql.ts: their local send hour has come, and for weekly readers it is their weekday; or
- * everyone, with ignoreSendHour), a chunk of subscribers (by id) per statement, and hands each
+ * everyone, with ignoreSendHour), a chunk of subscribers (a run of pages) per statement, and hands each
  * chunk's rows to `onChunk` as soon as it is committed, so composing starts while planning goes
- * on. Only rows this call created are handed over: racing planners create each row once.
+ * on. The next chunk's statement runs while `onChunk` queues the last one's jobs (Postgres and the
+ * worker each on their own core); chunks are handed over in order, one at a time, and a failing
+ * `onChunk` stops the plan after the statement in flight, whose rows (committed, their compose job
+ * named but not queued) recovery queues, as after a crash between commit and queueing.
+ * Only rows this call created are handed over: racing planners create each row once.
  * Returns how many rows it created.
  */
 export async function planDueDeliveriesInChunks(
@@ -145,27 +163,33 @@ export async function planDueDeliveriesInChunks(
   options: PlanOptions,
   onChunk: (chunk: PlannedChunk) => Promise<void>,
 ): Promise<number> {
-  const chunkSize = options.chunkSize ?? PLAN_CHUNK_SIZE;
+  const chunkPages = await pagesPerChunk(pool, options.chunkSize ?? PLAN_CHUNK_SIZE);
   let created = 0;
-  let after: string | null = null;
+  let handingOver: Promise<void> = Promise.resolve();
   // Batches are numbered within a chunk: the chunk's number keeps their job ids apart across chunks.
   for (let chunkNumber = 0; ; chunkNumber += 1) {
-    // The chunk's last subscriber (null: the rest fit in this chunk), read off the partial index.
-    const bound: { rows: { id: string }[] } = await pool.query<{ id: string }>(
-      `SELECT id FROM subscribers WHERE status = 'active' AND ($1::uuid IS NULL OR id > $1::uuid)
-       ORDER BY id OFFSET $2 LIMIT 1`,
-      [after, chunkSize - 1],
-    );
-    const upTo: string | null = bound.rows[0]?.id ?? null;
-    const result = await pool.query<{ id: string; compose_job: string | null }>(PLAN_CHUNK_SQL, [
+    const firstPage = chunkNumber * chunkPages.perChunk;
+    // The last chunk has no upper bound, so pages added while planning are read too.
+    const last = firstPage + chunkPages.perChunk >= chunkPages.total;
+    const params = [
       now.toISOString(),
       options.ignoreSendHour,
-      after,
-      upTo,
+      `(${firstPage},0)`,
+      last ? BEYOND_LAST_PAGE : `(${firstPage + chunkPages.perChunk},0)`,
       knownTimeZones(pool),
       options.composeBatches ? `${options.composeBatches.jobIdPrefix}-${chunkNumber}` : null,
       options.composeBatches?.size ?? 1,
-    ]);
+    ];
+    // No foreign key ties a delivery to its reader any more (migration 083): erasing waits for
+    // this chunk, and this chunk for an erasure (reader-rows-lock.ts).
+    const result = await inTransaction(pool, async (client) => {
+      await holdReaderRowsForPlanning(client);
+      return client.query<{ id: string; compose_job: string | null }>(PLAN_CHUNK_SQL, params);
+    }).catch(async (error: unknown) => {
+      // Nothing of this plan goes on behind the caller's back once it has failed.
+      await handingOver.catch(() => {});
+      throw error;
+    });
     const batches = new Map<string, string[]>();
     for (const row of result.rows) {
       if (row.compose_job === null) continue;
@@ -173,16 +197,33 @@ export async function planDueDeliveriesInChunks(
       batch.push(row.id);
       batches.set(row.compose_job, batch);
     }
+    await handingOver;
     if (result.rows.length > 0) {
-      await onChunk({
+      handingOver = onChunk({
         deliveryIds: result.rows.map((row) => row.id),
         composeBatches: [...batches].map(([jobId, deliveryIds]) => ({ jobId, deliveryIds })),
       });
+      // Awaited before the next hand-over (or at the end); until then a rejection is not unhandled.
+      handingOver.catch(() => {});
     }
     created += result.rows.length;
-    if (upTo === null) return created;
-    after = upTo;
+    if (last) {
+      await handingOver;
+      return created;
+    }
   }
+}
+
+/** How many pages subscribers has now, and how many hold about `chunkSize` of them (at least one). */
+async function pagesPerChunk(pool: Pool, chunkSize: number): Promise<{ total: number; perChunk: number }> {
+  const result = await pool.query<{ total: number; perPage: number | null }>(
+    `SELECT (pg_relation_size(c.oid) / current_setting('block_size')::int)::int AS total,
+            CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages END AS "perPage"
+     FROM pg_class c WHERE c.oid = 'subscribers'::regclass`,
+  );
+  const row = result.rows[0];
+  const perPage = row?.perPage ?? ASSUMED_SUBSCRIBERS_PER_PAGE;
+  return { total: row?.total ?? 0, perChunk: Math.max(1, Math.floor(chunkSize / perPage)) };
 }
 
 /** planDueDeliveriesInChunks, every created row's id at once (tests, small runs). */

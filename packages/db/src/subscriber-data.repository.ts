@@ -1,5 +1,6 @@
 import { inTransaction, type Pool } from './pool.ts';
 import { type LearnedTerm, listVotes, type VoteRecord } from './reader-profile.repository.ts';
+import { holdReaderRowsForErasure } from './reader-rows-lock.ts';
 import type { Subscriber } from './subscribers.repository.ts';
 
 /** Everything paperboy stores about one reader, as they would read it. */
@@ -84,8 +85,10 @@ export async function exportSubscriberData(pool: Pool, id: string): Promise<Subs
 }
 
 /**
- * Erases a reader: the row goes and its deliveries, paper history, votes, learned terms and any
- * change of address cascade with it. Only the
+ * Erases a reader: the row goes, its deliveries and paper history are deleted here (they keep no
+ * foreign key to subscribers, migration 083), and votes, learned terms and any change of address
+ * cascade with it. Deliveries go before delivery_papers: deleting a delivery waits for a composer
+ * that holds it locked, and the paper rows that composer wrote are then visible. Only the
  * address's hash stays, on the suppression list, so it is not mailed again unless it signs up and
  * confirms anew. Erasing never weakens a stronger reason (complaint, hard bounce, operator block):
  * that reason stays, only its detail goes, as does every detail in the address's history (bounce
@@ -93,12 +96,15 @@ export async function exportSubscriberData(pool: Pool, id: string): Promise<Subs
  */
 export async function eraseSubscriber(pool: Pool, id: string, tokenVersion: number): Promise<boolean> {
   return inTransaction(pool, async (client) => {
+    await holdReaderRowsForErasure(client);
     const gone = await client.query<{ email_hash: string }>(
       'DELETE FROM subscribers WHERE id = $1 AND token_version = $2 RETURNING email_hash',
       [id, tokenVersion],
     );
     const hash = gone.rows[0]?.email_hash;
     if (hash === undefined) return false;
+    await client.query('DELETE FROM deliveries WHERE subscriber_id = $1', [id]);
+    await client.query('DELETE FROM delivery_papers WHERE subscriber_id = $1', [id]);
     await client.query(`SELECT paperboy_suppress($1, 'erased', NULL, 'reader')`, [hash]);
     await client.query('UPDATE suppressions SET detail = NULL WHERE email_hash = $1', [hash]);
     await client.query('UPDATE suppression_events SET detail = NULL WHERE email_hash = $1', [hash]);

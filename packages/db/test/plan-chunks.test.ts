@@ -2,6 +2,8 @@ import { createTestSchema, type TestSchema } from '@paperboy/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, emailHash, migrate, type Pool, planDueDeliveriesInChunks } from '../src/index.ts';
 
+const READERS = 600;
+
 describe('planning in chunks', () => {
   let schema: TestSchema;
   let pool: Pool;
@@ -10,7 +12,8 @@ describe('planning in chunks', () => {
     schema = await createTestSchema('plan_chunks');
     pool = createPool(schema.url, 2);
     await migrate(pool);
-    const emails = Array.from({ length: 23 }, (_, index) => `chunk${index}@example.org`);
+    // Enough readers for several pages of the table: a chunk is a run of pages.
+    const emails = Array.from({ length: READERS }, (_, index) => `chunk${index}@example.org`);
     await pool.query(
       `INSERT INTO subscribers (email, email_hash, status)
        SELECT email, hash, 'active' FROM unnest($1::text[], $2::text[]) AS t(email, hash)`,
@@ -28,13 +31,14 @@ describe('planning in chunks', () => {
     const created = await planDueDeliveriesInChunks(
       pool,
       new Date('2026-12-02T12:00:00Z'),
-      { ignoreSendHour: true, chunkSize: 10, composeBatches: { size: 4, jobIdPrefix: 'compose-test' } },
+      { ignoreSendHour: true, chunkSize: 100, composeBatches: { size: 4, jobIdPrefix: 'compose-test' } },
       async (chunk) => {
         chunks.push(chunk);
       },
     );
-    expect(created).toBe(23);
-    expect(chunks.map((chunk) => chunk.deliveryIds.length)).toEqual([10, 10, 3]);
+    expect(created).toBe(READERS);
+    expect(chunks.length).toBeGreaterThan(2);
+    expect(new Set(chunks.flatMap((chunk) => chunk.deliveryIds)).size).toBe(READERS);
     const batches = chunks.flatMap((chunk) => chunk.composeBatches);
     // Batch numbers restart in each chunk; the job ids must not.
     expect(new Set(batches.map((batch) => batch.jobId)).size).toBe(batches.length);
@@ -47,5 +51,54 @@ describe('planning in chunks', () => {
     expect(Object.fromEntries(rows.map((row) => [row.compose_job, row.n]))).toEqual(
       Object.fromEntries(batches.map((batch) => [batch.jobId, batch.deliveryIds.length])),
     );
+  });
+
+  it('makes delivery ids in time order (UUID version 7), so inserts go to the end of each index', async () => {
+    const { rows } = await pool.query<{ id: string }>(
+      `INSERT INTO deliveries (subscriber_id, local_date)
+       SELECT id, DATE '2026-12-03' FROM subscribers ORDER BY id LIMIT 2 RETURNING id`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const { rows: later } = await pool.query<{ id: string }>(
+      `INSERT INTO deliveries (subscriber_id, local_date)
+       SELECT id, DATE '2026-12-04' FROM subscribers ORDER BY id LIMIT 1 RETURNING id`,
+    );
+    const ids = [...rows, ...later].map((row) => row.id);
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(ids[2]! > ids[0]! && ids[2]! > ids[1]!).toBe(true);
+  });
+
+  it('hands chunks over one at a time, in order, and fails the plan when a hand-over fails', async () => {
+    await pool.query('DELETE FROM deliveries');
+    const events: string[] = [];
+    let chunkNumber = 0;
+    const created = await planDueDeliveriesInChunks(
+      pool,
+      new Date('2026-12-05T12:00:00Z'),
+      { ignoreSendHour: true, chunkSize: 100 },
+      async () => {
+        const number = chunkNumber++;
+        events.push(`start ${number}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        events.push(`end ${number}`);
+      },
+    );
+    expect(created).toBe(READERS);
+    expect(events).toEqual(
+      Array.from({ length: chunkNumber }, (_, number) => [`start ${number}`, `end ${number}`]).flat(),
+    );
+
+    await pool.query('DELETE FROM deliveries');
+    await expect(
+      planDueDeliveriesInChunks(
+        pool,
+        new Date('2026-12-06T12:00:00Z'),
+        { ignoreSendHour: true, chunkSize: 100 },
+        async () => {
+          throw new Error('Redis is gone');
+        },
+      ),
+    ).rejects.toThrow('Redis is gone');
   });
 });
