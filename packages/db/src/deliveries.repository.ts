@@ -106,11 +106,11 @@ export interface PlanOptions {
  * were ranges of ids before; ids are random, so the 50,000 readers of an id range lay on every page
  * of the table and each chunk read all of it (25,800 pages at a million readers, twenty times per
  * plan). A reader whose row moves to another page during a plan (an update that is not HOT) may be
- * read twice, which the unique keys absorb, or not at all if it moves into free space of a page
- * already read (rows moved to new pages at the end are read: the last chunk has no upper bound).
- * A missed reader is planned by the next plan (PLAN_EVERY_MINUTES, 5 by default), still due that
- * local day, unless it was the day's last plan before their local midnight. Id ranges had the same
- * gap for a reader confirmed into a range already planned. The materialised CTE keeps readers of a zone
+ * read twice, which the unique keys absorb, or not at all by the page chunks if it moves into free
+ * space of a page already read, or a new reader lands there. So a last pass reads every page for
+ * rows written by transactions the plan may not have seen ($8: the oldest transaction running when
+ * the plan began; age() keeps the comparison right across xid wraparound, and frozen rows are
+ * older than any). Readers already planned are skipped as in every chunk. The materialised CTE keeps readers of a zone
  * Postgres does not know out before any zone arithmetic runs: AT TIME ZONE would fail the whole
  * statement, stopping everyone's digest for one bad row. Readers with a row for their local day
  * are left out before numbering, so the batches of an hourly run are full; the unique keys (the
@@ -122,6 +122,7 @@ WITH eligible AS MATERIALIZED (
   FROM subscribers s
   WHERE s.status = 'active'
     AND s.ctid >= $3::tid AND s.ctid < $4::tid
+    AND ($8::text IS NULL OR age(s.xmin) <= age($8::text::xid))
     AND (s.paused_until IS NULL OR s.paused_until <= $1)
     AND s.timezone IN (SELECT unnest(coalesce($5::text[], ARRAY(SELECT name FROM pg_timezone_names))))
     AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash)
@@ -163,22 +164,30 @@ export async function planDueDeliveriesInChunks(
   options: PlanOptions,
   onChunk: (chunk: PlannedChunk) => Promise<void>,
 ): Promise<number> {
+  // Rows written by this transaction or any later one are read again by the last pass.
+  const since = (
+    await pool.query<{ since: string }>('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS since')
+  ).rows[0]!.since;
   const chunkPages = await pagesPerChunk(pool, options.chunkSize ?? PLAN_CHUNK_SIZE);
   let created = 0;
   let handingOver: Promise<void> = Promise.resolve();
   // Batches are numbered within a chunk: the chunk's number keeps their job ids apart across chunks.
+  const pageChunks = Math.max(1, Math.ceil(chunkPages.total / chunkPages.perChunk));
   for (let chunkNumber = 0; ; chunkNumber += 1) {
     const firstPage = chunkNumber * chunkPages.perChunk;
-    // The last chunk has no upper bound, so pages added while planning are read too.
-    const last = firstPage + chunkPages.perChunk >= chunkPages.total;
+    // The last page chunk has no upper bound, so pages added while planning are read too. Then
+    // one pass over every page for rows written since the plan began (see PLAN_CHUNK_SQL).
+    const catchUp = chunkNumber === pageChunks;
+    const last = catchUp;
     const params = [
       now.toISOString(),
       options.ignoreSendHour,
-      `(${firstPage},0)`,
-      last ? BEYOND_LAST_PAGE : `(${firstPage + chunkPages.perChunk},0)`,
+      catchUp ? '(0,0)' : `(${firstPage},0)`,
+      catchUp || chunkNumber === pageChunks - 1 ? BEYOND_LAST_PAGE : `(${firstPage + chunkPages.perChunk},0)`,
       knownTimeZones(pool),
       options.composeBatches ? `${options.composeBatches.jobIdPrefix}-${chunkNumber}` : null,
       options.composeBatches?.size ?? 1,
+      catchUp ? since : null,
     ];
     // No foreign key ties a delivery to its reader any more (migration 083): erasing waits for
     // this chunk, and this chunk for an erasure (reader-rows-lock.ts).

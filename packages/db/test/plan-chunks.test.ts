@@ -101,4 +101,41 @@ describe('planning in chunks', () => {
       ),
     ).rejects.toThrow('Redis is gone');
   });
+
+  it('plans a reader whose row lands on a page already read while the plan runs', async () => {
+    await pool.query('DELETE FROM deliveries');
+    // Room on the table's first page, known to the free space map, for the row written mid-plan.
+    await pool.query(`DELETE FROM subscribers WHERE ctid < '(0,40)'::tid AND email LIKE 'chunk%'`);
+    await pool.query('VACUUM subscribers');
+    let chunkNumber = 0;
+    let landedOnPage = -1;
+    const planned: string[] = [];
+    const created = await planDueDeliveriesInChunks(
+      pool,
+      new Date('2026-12-07T12:00:00Z'),
+      { ignoreSendHour: true, chunkSize: 100 },
+      async (chunk) => {
+        planned.push(...chunk.deliveryIds);
+        if (chunkNumber++ !== 0) return;
+        // Chunk 0 has read page 0; a reader confirmed now is written into its free space.
+        const { rows } = await pool.query<{ page: string }>(
+          `INSERT INTO subscribers (email, email_hash, status) VALUES ($1, $2, 'active')
+           RETURNING (ctid::text::point)[0]::int::text AS page`,
+          ['late@example.org', emailHash('late@example.org')],
+        );
+        landedOnPage = Number(rows[0]!.page);
+      },
+    );
+    expect(landedOnPage).toBe(0);
+    const { rows } = await pool.query<{ email: string }>(
+      `SELECT s.email FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
+       WHERE d.local_date = '2026-12-07' AND s.email = 'late@example.org'`,
+    );
+    expect(rows).toEqual([{ email: 'late@example.org' }]);
+    const { rows: count } = await pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM subscribers WHERE status = 'active'",
+    );
+    expect(created).toBe(count[0]!.n);
+    expect(new Set(planned).size).toBe(created);
+  });
 });
