@@ -13,7 +13,7 @@ function startOpsServerProcess(
   const script = `
     import { startOpsServer } from '@paperboy/runtime';
     import { Registry } from 'prom-client';
-    const server = await startOpsServer({ host: '127.0.0.1', port: ${port}, registry: new Registry(), isReady: async () => true });
+    const server = await startOpsServer({ host: '127.0.0.1', port: ${port}, portVariable: 'WORKER_METRICS_PORT', registry: new Registry(), isReady: async () => true });
     console.log(JSON.stringify({ listening: server.port }));
     await server.close();`;
   // The compiled @paperboy/runtime, as the services run it in the image: no tsx to load first.
@@ -50,7 +50,7 @@ describe('ops server ports', () => {
     const line = JSON.parse(lines[0]!) as { level: string; code: string; port: number; msg: string };
     expect(line).toMatchObject({ level: 'fatal', code: 'EADDRINUSE', port: takenPort });
     expect(line.msg).toContain(`127.0.0.1:${takenPort} is in use`);
-    expect(line.msg).toContain('0 for any free port');
+    expect(line.msg).toContain('set WORKER_METRICS_PORT to a free port, or 0 for any free port');
   });
 
   it('takes any free port when given 0, so replicas on one host network never collide', async () => {

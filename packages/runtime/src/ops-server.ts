@@ -17,6 +17,8 @@ export interface OpsServer {
 export async function startOpsServer(options: {
   host: string;
   port: number;
+  /** The variable that sets `port`, named when it cannot be bound (e.g. WORKER_METRICS_PORT). */
+  portVariable: string;
   registry: Registry;
   /** A boolean, or an object whose details (e.g. `breaker: 'open'`) are shown on /readyz. */
   isReady: () => Promise<Readiness>;
@@ -45,7 +47,7 @@ export async function startOpsServer(options: {
   });
   await new Promise<void>((resolve) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      exitOnListenError(error, options.host, options.port),
+      exitOnListenError(error, options.host, options.port, options.portVariable),
     );
     server.listen(options.port, options.host, resolve);
   });
@@ -60,7 +62,12 @@ export async function startOpsServer(options: {
  * address and what to do, and exit code 1, instead of an unhandled error's stack trace. Several
  * replicas on one host network (compose CI) need the port 0 = any free port.
  */
-function exitOnListenError(error: NodeJS.ErrnoException, host: string, port: number): never {
+function exitOnListenError(
+  error: NodeJS.ErrnoException,
+  host: string,
+  port: number,
+  portVariable: string,
+): never {
   const reason =
     error.code === 'EADDRINUSE' ? 'is in use' : `cannot be bound (${error.code ?? error.message})`;
   const line = {
@@ -69,7 +76,7 @@ function exitOnListenError(error: NodeJS.ErrnoException, host: string, port: num
     code: error.code,
     host,
     port,
-    msg: `the ops server's address ${host}:${port} ${reason}; set WORKER_METRICS_PORT or MAILER_METRICS_PORT to a free port, or 0 for any free port`,
+    msg: `the ops server's address ${host}:${port} ${reason}; set ${portVariable} to a free port, or 0 for any free port`,
   };
   process.stderr.write(`${JSON.stringify(line)}\n`);
   process.exit(1);

@@ -34,6 +34,7 @@ export async function startApi(
   const opsServer = await startOpsServer({
     host: config.host,
     port: config.apiMetricsPort,
+    portVariable: 'API_METRICS_PORT',
     registry: deps.metrics,
     isReady: async () => {
       await deps.pool.query('SELECT 1');

@@ -33,6 +33,7 @@ export async function startBounces(
   const opsServer = await startOpsServer({
     host: config.host,
     port: config.bouncesMetricsPort,
+    portVariable: 'BOUNCES_METRICS_PORT',
     registry,
     isReady: () => pool.query('SELECT 1').then(() => true),
   });

@@ -108,6 +108,7 @@ export async function startMailer(
   const opsServer = await startOpsServer({
     host: config.host,
     port: config.mailerMetricsPort,
+    portVariable: 'MAILER_METRICS_PORT',
     registry: metrics.registry,
     isReady: async () => {
       const postgres = await pool.query('SELECT 1').then(

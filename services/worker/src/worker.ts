@@ -70,6 +70,7 @@ export async function startWorker(
   const opsServer = await startOpsServer({
     host: config.host,
     port: config.workerMetricsPort,
+    portVariable: 'WORKER_METRICS_PORT',
     registry: metrics.registry,
     isReady: async () => {
       const postgres = await pool.query('SELECT 1').then(
