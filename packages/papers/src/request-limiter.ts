@@ -43,8 +43,9 @@ export class InProcessRequestLimiter implements RequestLimiter {
 
   run<T>(fn: () => Promise<T>): Promise<T> {
     const result = this.tail.then(async () => {
-      const waitMs = this.nextAllowedAt - Date.now();
-      if (waitMs > 0) await sleep(waitMs);
+      // Until the clock says so: a timer may fire a millisecond before Date.now() has moved on.
+      for (let waitMs = this.nextAllowedAt - Date.now(); waitMs > 0; waitMs = this.nextAllowedAt - Date.now())
+        await sleep(waitMs);
       try {
         return await fn();
       } finally {
