@@ -1,8 +1,7 @@
 import { cleanText } from './clean-text.ts';
 import { formatEditionDate } from './dates.ts';
 import { type FooterView, footerView, siteName } from './footer.ts';
-import type { LabelledLink } from './links.ts';
-import { paperParts, UNTITLED } from './paper-parts.ts';
+import { type PaperParts, paperParts, UNTITLED } from './paper-parts.ts';
 import {
   MANAGE_URL_PLACEHOLDER,
   UNSUBSCRIBE_URL_PLACEHOLDER,
@@ -13,21 +12,12 @@ import { digestPreview, digestSubject, weeklyDigestSubject } from './subject.ts'
 import type { Branding, DigestPaper, EditionInput } from './types.ts';
 
 /** One paper as both parts of the mail show it, so HTML and text carry the same words. */
-export interface PaperView {
+export interface PaperView extends PaperParts {
   number: number;
-  title: string;
-  /** Every paper has one: its abstract elsewhere, else paperboy's own page of it. */
-  titleUrl: string;
-  authors: string;
-  badges: string[];
-  summary: string;
-  links: LabelledLink[];
   matched: string;
   /** The reader's "more like this" / "less like this" links: placeholders until send time. */
   moreUrl: string;
   lessUrl: string;
-  /** Rendered pieces of this paper, shared across editions (see paper-parts.ts). */
-  fragments: Map<string, string>;
 }
 
 export interface DigestView {
