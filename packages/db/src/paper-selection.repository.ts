@@ -63,19 +63,26 @@ topics AS MATERIALIZED (
   SELECT topic, paperboy_topic_query(topic) AS query
   FROM (SELECT DISTINCT unnest(topics) AS topic FROM readers) AS distinct_topics
 ),
--- What each reader was already sent among the window's papers, read once per reader (a range of
--- the (subscriber_id, paper_id) index) and checked as a hash anti-join: probing delivery_papers
--- for every candidate was ~200 index probes per reader, the largest part of selecting (0.55 ms of
--- Postgres CPU per reader with 60 papers of history; 0.28 this way).
+-- What each reader was already sent among the window's papers, read once per reader and checked
+-- as a hash anti-join (probing delivery_papers for every candidate was ~200 index probes per
+-- reader). The lower bound is the window's smallest paper id, one range of the (subscriber_id,
+-- paper_id) index whatever the statistics say: written as \`paper_id IN (window_papers)\`, the
+-- planner turned it back into one probe per window paper as soon as readers had history (627
+-- buffer hits per reader in \`npm run bench\`). Ids below the bound cannot be in the window, and
+-- an older id above it that is not in the window only makes the anti-join's hash one entry larger.
 already_sent AS MATERIALIZED (
   SELECT r.subscriber_id,
          ARRAY(SELECT dp.paper_id FROM delivery_papers dp
-               WHERE dp.subscriber_id = r.subscriber_id AND dp.paper_id IN (SELECT id FROM window_papers))
+               WHERE dp.subscriber_id = r.subscriber_id
+                 AND dp.paper_id >= (SELECT min(id) FROM window_papers))
            AS paper_ids
   FROM readers r
 ),
+-- Each match carries what the per-reader ranking needs, so a reader's hits are filtered from
+-- here directly instead of joining the reader's candidates (a hash of ~200 papers per reader).
 topic_hits AS MATERIALIZED (
-  SELECT t.topic, w.id, ts_rank(w.search, t.query) AS topic_rank
+  SELECT t.topic, w.id, ts_rank(w.search, t.query) AS topic_rank, w.upvotes, w.trending_score,
+         w.paper_date
   FROM window_papers w JOIN topics t ON w.search @@ t.query
 ),
 ${LEARNED_SCORES_CTES}
@@ -91,14 +98,22 @@ CROSS JOIN LATERAL (
     WHERE w.paper_date > r.local_date - r.lookback_days
       AND NOT EXISTS (SELECT 1 FROM unnest(sent.paper_ids) AS sent_paper(id) WHERE sent_paper.id = w.id)
   ),
+  -- The reader's candidates among the topics' matches: the same filters as candidates.
+  topic_candidates AS (
+    SELECT h.id, h.topic, h.topic_rank, h.upvotes,
+           ${learnedRankingScore('learned.scores', 'h.id', 'h.trending_score')} AS ranking_score
+    FROM topic_hits h
+    WHERE h.topic = ANY (r.topics)
+      AND h.paper_date > r.local_date - r.lookback_days
+      AND NOT EXISTS (SELECT 1 FROM unnest(sent.paper_ids) AS sent_paper(id) WHERE sent_paper.id = h.id)
+  ),
   hits AS (
-    SELECT c.id, h.topic, h.topic_rank,
+    SELECT h.id, h.topic, h.topic_rank,
            row_number() OVER (
              PARTITION BY h.topic
-             ORDER BY ${topicMatchOrder('h.topic_rank', 'c.ranking_score', 'c.upvotes', 'c.id')}
+             ORDER BY ${topicMatchOrder('h.topic_rank', 'h.ranking_score', 'h.upvotes', 'h.id')}
            ) AS place
-    FROM candidates c JOIN topic_hits h ON h.id = c.id
-    WHERE h.topic = ANY (r.topics)
+    FROM topic_candidates h
   ),
   matches AS (
     SELECT id, array_agg(topic ORDER BY topic) AS matched_topics, min(place) AS best_place,

@@ -156,6 +156,33 @@ describe('ranking the bundled sample for readers', () => {
     }
   });
 
+  it('leaves out what a reader was sent, with older history below the window in the same index range', async () => {
+    const reader = await addReader([], 5);
+    const [first] = await pick([], 1);
+    // A paper from long ago, with an id below every paper of the window, and one of the window's.
+    await pool.query(
+      `INSERT INTO papers (id, title, first_seen_at) VALUES ('0704.00001', 'Long ago', now() - interval '90 days')`,
+    );
+    const delivery = await pool.query<{ id: string }>(
+      `INSERT INTO deliveries (subscriber_id, local_date) VALUES ($1, $2::date - 90) RETURNING id`,
+      [reader.id, today],
+    );
+    await pool.query(
+      `INSERT INTO delivery_papers (delivery_id, subscriber_id, paper_id, position)
+       VALUES ($1, $2, '0704.00001', 1), ($1, $2, $3, 2)`,
+      [delivery.rows[0]!.id, reader.id, first!.id],
+    );
+    const papers = await selectPapersForReader(
+      pool,
+      { subscriberId: reader.id, topics: [], localDate: today, lookbackDays: 7, limit: 5 },
+      now,
+    );
+    expect(papers).toHaveLength(5);
+    expect(papers.map((paper) => paper.id)).not.toContain(first!.id);
+    await pool.query(`DELETE FROM delivery_papers WHERE delivery_id = $1`, [delivery.rows[0]!.id]);
+    await pool.query(`DELETE FROM papers WHERE id = '0704.00001'`);
+  });
+
   it('never gives anyone a paper twice across three days of digests', async () => {
     const readers = [
       await addReader(['super-resolution']),
