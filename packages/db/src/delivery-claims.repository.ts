@@ -46,7 +46,7 @@ export async function claimDeliveries(
     attempt: number;
   }>(
     // The rows are read and locked once, by id, in a CTE, and every condition is checked on what it
-    // locked. As a subquery beside \`d.edition_id IS NOT NULL\`, with statistics taken while the
+    // locked. As a subquery beside `d.edition_id IS NOT NULL`, with statistics taken while the
     // day's rows had no edition yet, the planner walked that index (1 row estimated, 8,000 found)
     // and ran the subquery again for each: 200 ms for a claim of 10 instead of 0.4.
     `WITH before AS MATERIALIZED (
@@ -119,16 +119,7 @@ export async function recordSentMany(
 ): Promise<void> {
   if (sent.length === 0) return;
   await db.query(
-    // The rows are read and locked once, by id, in a CTE, and every condition is checked on what it
-    // locked. As a subquery beside \`d.edition_id IS NOT NULL\`, with statistics taken while the
-    // day's rows had no edition yet, the planner walked that index (1 row estimated, 8,000 found)
-    // and ran the subquery again for each: 200 ms for a claim of 10 instead of 0.4.
-    `WITH before AS MATERIALIZED (
-       SELECT id, status, edition_id FROM deliveries
-       WHERE id = ANY($1::uuid[])
-       ORDER BY id FOR UPDATE
-     )
-     UPDATE deliveries d SET status = 'sent', message_id = x.message_id, sent_at = $3, last_error = NULL,
+    `UPDATE deliveries d SET status = 'sent', message_id = x.message_id, sent_at = $3, last_error = NULL,
        last_failure_class = NULL, lease_owner = NULL, lease_until = NULL, updated_at = now()
      FROM unnest($1::uuid[], $2::text[]) AS x(id, message_id)
      WHERE d.id = x.id AND d.status IN ('sending', 'uncertain', 'composed')`,
@@ -156,16 +147,7 @@ export async function releaseClaims(
 ): Promise<void> {
   if (released.length === 0) return;
   await db.query(
-    // The rows are read and locked once, by id, in a CTE, and every condition is checked on what it
-    // locked. As a subquery beside \`d.edition_id IS NOT NULL\`, with statistics taken while the
-    // day's rows had no edition yet, the planner walked that index (1 row estimated, 8,000 found)
-    // and ran the subquery again for each: 200 ms for a claim of 10 instead of 0.4.
-    `WITH before AS MATERIALIZED (
-       SELECT id, status, edition_id FROM deliveries
-       WHERE id = ANY($1::uuid[])
-       ORDER BY id FOR UPDATE
-     )
-     UPDATE deliveries d SET status = 'composed', lease_owner = NULL, lease_until = NULL,
+    `UPDATE deliveries d SET status = 'composed', lease_owner = NULL, lease_until = NULL,
        last_error = x.message, last_failure_class = x.failure_class, updated_at = now()
      FROM unnest($1::uuid[], $3::text[], $4::text[]) AS x(id, message, failure_class)
      WHERE d.id = x.id AND d.status = 'sending' AND d.lease_owner = $2`,
