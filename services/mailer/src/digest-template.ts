@@ -60,8 +60,29 @@ function fromHeader(from: string): string {
 
 const crlf = (value: string) => value.replace(/\r?\n/g, '\r\n');
 
-/** Whether every line stays under SMTP's limit (in bytes) before links go in (checked again per message). */
-function linesFit(body: string): boolean {
+/** Whether a string is ASCII: then its UTF-8 bytes are its characters, one each. */
+const isAscii = (value: string) => Buffer.byteLength(value, 'utf8') === value.length;
+
+/** The longest line's length in UTF-16 code units, by indexOf (an edition's ~300 lines in ~3 µs). */
+function longestLine(body: string): number {
+  let longest = 0;
+  for (let start = 0; ; ) {
+    const end = body.indexOf('\n', start);
+    const length = (end < 0 ? body.length : end) - start;
+    if (length > longest) longest = length;
+    if (end < 0) return longest;
+    start = end + 1;
+  }
+}
+
+/**
+ * Whether every line stays under SMTP's limit (in bytes) before links go in (checked again per
+ * message). A UTF-16 code unit is at most 3 bytes of UTF-8 (1 in ASCII), so a body whose longest
+ * line is short enough fits without measuring each line's bytes: that was 30 µs per part, for
+ * every edition a mailer sees.
+ */
+function linesFit(body: string, ascii: boolean): boolean {
+  if (longestLine(body) * (ascii ? 1 : 3) <= MAX_LINE) return true;
   return body
     .split('\n')
     .every((line) => Buffer.byteLength(line.replace(/%%PB_\w+%%/g, ''), 'utf8') <= MAX_LINE);
@@ -73,11 +94,11 @@ function linesFit(body: string): boolean {
  * quoted-printable. Writing a part as it is costs nothing per edition or per link.
  */
 function htmlEncoding(html: string): PartEncoding {
-  return !/[^\p{ASCII}]/u.test(html) && linesFit(html) ? 'html-7bit' : 'html-qp';
+  return isAscii(html) && linesFit(html, true) ? 'html-7bit' : 'html-qp';
 }
 
 function textEncoding(text: string): PartEncoding {
-  return linesFit(text) ? 'text-8bit' : 'text-qp';
+  return linesFit(text, isAscii(text)) ? 'text-8bit' : 'text-qp';
 }
 
 const CRLF = Buffer.from('\r\n');

@@ -130,6 +130,34 @@ describe('a digest written from its edition template', () => {
     expect(long).toBeNull();
   });
 
+  it('measures a text line in bytes: 332 three-byte characters or 500 ASCII go as 8bit, 400 three-byte as quoted-printable', async () => {
+    const stored = await edition([paper(1)]);
+    const withLine = (characters: number) => ({
+      ...stored,
+      text: `${stored.text}\n${'注'.repeat(characters)}\n`,
+    });
+    const fits = await fillAndParse(withLine(332));
+    expect(fits.raw).toContain('Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit');
+    // Longer in characters than the quick bound allows, yet 500 bytes: measured, and it fits.
+    const asciiLine = await fillAndParse({ ...stored, text: `${stored.text}\n${'a'.repeat(500)}\n` });
+    expect(asciiLine.raw).toContain(
+      'Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit',
+    );
+    const tooLong = await fillAndParse(withLine(400));
+    expect(tooLong.raw).toContain(
+      'Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable',
+    );
+    expect(lf(tooLong.parsed.text || '')).toContain('注'.repeat(400));
+    expect(
+      Math.max(
+        ...tooLong.bytes
+          .toString('latin1')
+          .split('\r\n')
+          .map((line) => line.length),
+      ),
+    ).toBeLessThanOrEqual(998);
+  });
+
   it('falls back to quoted-printable HTML when a line would be too long for 7bit', async () => {
     const stored = await edition([paper(1)]);
     const longLine = { ...stored, html: stored.html.replace('<body', `<body data-x="${'y'.repeat(1200)}"`) };
