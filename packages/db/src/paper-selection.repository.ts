@@ -44,6 +44,11 @@ const selectionOrder = (match: string, candidate: string) =>
            ${trendingOrder(`${candidate}.ranking_score`, `${candidate}.upvotes`, `${candidate}.id`)}`;
 const SELECTION_ORDER = selectionOrder('m', 'c');
 
+/** A window paper the reader may get: inside their own date window and not sent to them before. */
+const mayGet = (paper: string) =>
+  `${paper}.paper_date > r.local_date - r.lookback_days
+      AND NOT EXISTS (SELECT 1 FROM unnest(sent.paper_ids) AS sent_paper(id) WHERE sent_paper.id = ${paper}.id)`;
+
 const SELECT_SQL = `
 WITH readers AS MATERIALIZED (
   SELECT r.reader_key, r.subscriber_id, r.topics::text[] AS topics, r.local_date, r.paper_limit,
@@ -95,17 +100,14 @@ CROSS JOIN LATERAL (
     SELECT w.id, w.upvotes, w.trending_score,
            ${learnedRankingScore('learned.scores', 'w.id', 'w.trending_score')} AS ranking_score
     FROM window_papers w
-    WHERE w.paper_date > r.local_date - r.lookback_days
-      AND NOT EXISTS (SELECT 1 FROM unnest(sent.paper_ids) AS sent_paper(id) WHERE sent_paper.id = w.id)
+    WHERE ${mayGet('w')}
   ),
-  -- The reader's candidates among the topics' matches: the same filters as candidates.
+  -- The reader's candidates among the topics' matches.
   topic_candidates AS (
     SELECT h.id, h.topic, h.topic_rank, h.upvotes,
            ${learnedRankingScore('learned.scores', 'h.id', 'h.trending_score')} AS ranking_score
     FROM topic_hits h
-    WHERE h.topic = ANY (r.topics)
-      AND h.paper_date > r.local_date - r.lookback_days
-      AND NOT EXISTS (SELECT 1 FROM unnest(sent.paper_ids) AS sent_paper(id) WHERE sent_paper.id = h.id)
+    WHERE h.topic = ANY (r.topics) AND ${mayGet('h')}
   ),
   hits AS (
     SELECT h.id, h.topic, h.topic_rank,
