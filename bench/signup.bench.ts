@@ -83,7 +83,7 @@ function runLoadProcess(
   });
 }
 
-/** Subscriber ids named by every send-confirmation job under the prefix (no mailer runs, so all wait). */
+/** Subscriber ids named by every confirmation job under the prefix (no mailer runs, so all wait). */
 async function confirmationSubscriberIds(prefix: string): Promise<Set<string>> {
   const redis = new Redis(TEST_REDIS_URL);
   try {
@@ -97,6 +97,9 @@ async function confirmationSubscriberIds(prefix: string): Promise<Set<string>> {
         const [name, data] = fields as [string | null, string | null];
         if (name === 'send-confirmation' && data)
           subscriberIds.add((JSON.parse(data) as { subscriberId: string }).subscriberId);
+        if (name === 'send-confirmations' && data)
+          for (const id of (JSON.parse(data) as { subscriberIds: string[] }).subscriberIds)
+            subscriberIds.add(id);
       }
     }
     return subscriberIds;

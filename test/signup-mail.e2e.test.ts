@@ -7,7 +7,10 @@ import { type Stack, startStack } from './support/stack.ts';
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack('signup_mail');
+  // A short backoff: a group's confirmation job that met a 4xx runs again within the test.
+  stack = await startStack('signup_mail', {
+    env: { SEND_BACKOFF_MS: '200', SIGNUPS_PER_IP_PER_HOUR: '1000' },
+  });
 });
 afterAll(async () => {
   await stack?.close();
@@ -110,5 +113,44 @@ describe('confirmation mails', () => {
     const [, second] = await stack.sink.waitFor(returning, 2);
     expect((await fetch(stack.local(confirmLink(second!)), { method: 'POST' })).status).toBe(200);
     expect((await findSubscriberByEmail(pool, 'returning@example.org'))?.status).toBe('active');
+  });
+
+  /** The confirmations job (of a sign-up group) that named this reader, once it has finished. */
+  async function groupJobOf(email: string) {
+    const reader = await findSubscriberByEmail(stack.api.deps.pool, email);
+    const jobs = await stack.api.deps.queues.email.getJobs(['completed', 'failed']);
+    return jobs.find(
+      (job) => job.name === 'send-confirmations' && (job.data.subscriberIds as string[]).includes(reader!.id),
+    );
+  }
+
+  it('runs the job of a sign-up group again after a 4xx and sends only what had not gone', async () => {
+    const emails = Array.from({ length: 8 }, (_, index) => `group-${index}@example.org`);
+    const deferred = emails[2]!;
+    stack.sink.rejectNext(1, 451, deferred);
+    await Promise.all(emails.map((email) => signUp(email)));
+    await stack.sink.waitFor(confirmationTo(deferred));
+    await mailerIdle();
+    for (const email of emails)
+      expect(stack.sink.messages.filter(confirmationTo(email)), email).toHaveLength(1);
+    const job = await groupJobOf(deferred);
+    expect(job?.attemptsMade).toBe(2);
+    expect(await job?.getState()).toBe('completed');
+  });
+
+  it('ends there when a recipient is refused for good; the rest of its group is sent once', async () => {
+    const emails = Array.from({ length: 8 }, (_, index) => `refused-${index}@example.org`);
+    const rejected = emails[5]!;
+    stack.sink.rejectNext(1, 550, rejected);
+    await Promise.all(emails.map((email) => signUp(email)));
+    await stack.sink.waitFor((mail) => emails.some((email) => confirmationTo(email)(mail)), 7);
+    await mailerIdle();
+    for (const email of emails)
+      expect(stack.sink.messages.filter(confirmationTo(email)), email).toHaveLength(
+        email === rejected ? 0 : 1,
+      );
+    const job = await groupJobOf(rejected);
+    expect(job?.attemptsMade).toBe(1);
+    expect(await job?.getState()).toBe('completed');
   });
 });

@@ -14,6 +14,7 @@ export {
   JobSchemas,
   type JobsOf,
   MAX_COMPOSE_BATCH,
+  MAX_CONFIRMATION_BATCH,
   MAX_SEND_BATCH,
   type QueueName,
   Queues,

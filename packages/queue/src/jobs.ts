@@ -16,6 +16,11 @@ export const MAX_COMPOSE_BATCH = 250;
  * instead of a job, a read, a claim and a record per message.
  */
 export const MAX_SEND_BATCH = 250;
+/**
+ * The most confirmations one job may carry: the api's group commit writes its sign-ups' rows in one
+ * statement and their confirmations as one job (one script run in Redis instead of one per reader).
+ */
+export const MAX_CONFIRMATION_BATCH = 500;
 /** Why an ingest job runs; recorded with the run so operators can tell the nightly fetch from a refresh. */
 const IngestReason = Type.Optional(
   Type.Union([Type.Literal('daily'), Type.Literal('refresh'), Type.Literal('manual')]),
@@ -43,6 +48,11 @@ export const JobSchemas = {
     { additionalProperties: false },
   ),
   'send-confirmation': Type.Object({ subscriberId: Uuid }, { additionalProperties: false }),
+  // The confirmations of one sign-up group commit; each reader's mail is claimed on its own.
+  'send-confirmations': Type.Object(
+    { subscriberIds: Type.Array(Uuid, { minItems: 1, maxItems: MAX_CONFIRMATION_BATCH }) },
+    { additionalProperties: false },
+  ),
   'send-welcome': Type.Object({ subscriberId: Uuid }, { additionalProperties: false }),
   // A fresh, one-hour link to export or erase one's data, mailed because the reader asked for it.
   'send-data-link': Type.Object({ subscriberId: Uuid }, { additionalProperties: false }),
@@ -71,6 +81,7 @@ export const JobQueue = {
   'send-digest': Queues.email,
   'send-digests': Queues.email,
   'send-confirmation': Queues.email,
+  'send-confirmations': Queues.email,
   'send-welcome': Queues.email,
   'send-data-link': Queues.email,
   'send-address-confirmation': Queues.email,

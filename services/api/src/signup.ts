@@ -1,6 +1,6 @@
 import { normalizeIP } from '@fastify/rate-limit';
 import { emailHash, type Preferences, recordSignups, type SignupOutcome, type SignupRow } from '@paperboy/db';
-import { enqueueBulk } from '@paperboy/queue';
+import { enqueue, MAX_CONFIRMATION_BATCH } from '@paperboy/queue';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { Histogram } from 'prom-client';
 import type { App } from './app.ts';
@@ -72,7 +72,7 @@ const HOUR = 3_600_000;
 
 /**
  * Sign-ups are written in groups: one INSERT … SELECT for every sign-up that arrived while the
- * previous group was being written, then one addBulk of their confirmation jobs. Each caller is
+ * previous group was being written, then one job that carries their confirmations. Each caller is
  * answered only after both, so every 202 stands for a committed row and a job in Redis; when
  * either fails, every caller in the group gets a RetryLater (503).
  */
@@ -83,7 +83,7 @@ export function createSignupWriter(
 ): GroupCommit<SignupRow, SignupOutcome> {
   const resendAfterSeconds = deps.config.confirmationResendMinutes * 60;
   return createGroupCommit<SignupRow, SignupOutcome>({
-    maxBatch: 500,
+    maxBatch: MAX_CONFIRMATION_BATCH,
     maxInFlight: 2,
     onFlush,
     async flush(signups) {
@@ -100,14 +100,13 @@ export function createSignupWriter(
       try {
         // Enqueued on every path, whatever the address's state, so neither timing nor Redis traffic
         // tells a known address from a new one. The mailer sends only to a pending reader whose last
-        // confirmation is older than the resend interval; the rate limits bound the queue.
-        await enqueueBulk(
-          deps.queues,
-          outcomes.map((outcome) => ({
-            name: 'send-confirmation' as const,
-            data: { subscriberId: outcome.subscriberId },
-          })),
-        );
+        // confirmation is older than the resend interval; the rate limits bound the queue. One job
+        // carries the group's confirmations: one job per sign-up was a third of Redis's time and
+        // an eighth of the api's per sign-up (BENCHMARKS.md, issue 10).
+        await enqueue(deps.queues, {
+          name: 'send-confirmations',
+          data: { subscriberIds: [...new Set(outcomes.map((outcome) => outcome.subscriberId))] },
+        });
       } catch (error) {
         // The rows stand (as after a lost answer); the sign-up sent again enqueues the mail.
         log.error({ err: error, signups: signups.length }, 'sign-up confirmations not enqueued');
@@ -139,7 +138,7 @@ export function createSignup(app: App, deps: ApiDeps): Signup {
   });
   const batchSize = new Histogram({
     name: 'paperboy_signup_batch_size',
-    help: 'Sign-ups written by one group commit (one INSERT and one addBulk).',
+    help: 'Sign-ups written by one group commit (one INSERT and one confirmations job).',
     buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
     registers: [deps.metrics],
   });

@@ -107,7 +107,7 @@ describe('the front door', () => {
     expect((await findSubscriberByEmail(api.pool, 'reader0@example.org'))?.topics).toEqual([
       'protein folding',
     ]);
-    expect((await api.emailJobs('send-confirmation')).length).toBe(2);
+    expect(await api.confirmationsQueued()).toHaveLength(2);
   });
 
   it('shows bad input again with the message beside the field and what was typed kept', async () => {

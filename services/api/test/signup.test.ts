@@ -19,8 +19,8 @@ const signUp = (payload: unknown, headers: Record<string, string> = {}) =>
   });
 
 async function confirmationJobs(subscriberId: string) {
-  const jobs = await api.emailJobs('send-confirmation');
-  return jobs.filter((job) => job.data.subscriberId === subscriberId);
+  const queued = await api.confirmationsQueued();
+  return queued.filter((id) => id === subscriberId);
 }
 
 describe('sign-up', () => {

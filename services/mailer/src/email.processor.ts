@@ -5,6 +5,7 @@ import { processDigestBatch } from './digest-batch.processor.ts';
 import { sendAddressConfirmation } from './send-address-confirmation.handler.ts';
 import { sendAddressNotice } from './send-address-notice.handler.ts';
 import { sendConfirmation } from './send-confirmation.handler.ts';
+import { sendConfirmations } from './send-confirmations.handler.ts';
 import { sendDataLink } from './send-data-link.handler.ts';
 import { sendDigest } from './send-digest.handler.ts';
 import { RecipientRejectedError, retryDelayMs, SendFailedError } from './send-failure.ts';
@@ -20,6 +21,7 @@ type Outcome = Awaited<ReturnType<typeof route>>;
 export function createEmailProcessor(deps: MailerDeps) {
   return async (job: Job, token?: string): Promise<unknown> => {
     if (job.name === 'send-digests') return processSendBatch(deps, job, token);
+    if (job.name === 'send-confirmations') return processConfirmations(deps, job, token);
     const log = deps.logger.child({ queue: 'email', job: job.name, jobId: job.id });
     const kind = job.name;
     const stopTimer = deps.metrics.sendDuration.startTimer({ kind });
@@ -64,6 +66,53 @@ async function processSendBatch(deps: MailerDeps, job: Job, token: string | unde
   const stopTimer = deps.metrics.sendDuration.startTimer({ kind: job.name });
   try {
     return await processDigestBatch(deps, job, token);
+  } finally {
+    stopTimer();
+  }
+}
+
+/**
+ * A sign-up group's confirmations, counted per mail under the single confirmation's kind (one
+ * dashboard line for both). A refusal for one reader is counted and logged and ends there, as
+ * for a single confirmation; any other failure sends the job round again (after the same backoff
+ * as a single mail), and that run skips the mails already sent.
+ */
+async function processConfirmations(deps: MailerDeps, job: Job, token: string | undefined): Promise<unknown> {
+  const kind = 'send-confirmation';
+  const stopTimer = deps.metrics.sendDuration.startTimer({ kind: job.name });
+  try {
+    const outcomes = await sendConfirmations(deps, parseJob('send-confirmations', job.data).subscriberIds);
+    const counts: Record<string, number> = {};
+    let retry: unknown;
+    for (const [subscriberId, outcome] of outcomes) {
+      const label = outcome.status === 'skipped' ? `skipped-${outcome.reason}` : outcome.status;
+      counts[label] = (counts[label] ?? 0) + 1;
+      if (outcome.status === 'sent') {
+        deps.metrics.sent.inc({ kind });
+        deps.metrics.mailSent.inc({ kind });
+        deps.breaker.recordSuccess();
+      } else if (outcome.status === 'skipped') {
+        deps.metrics.skipped.inc({ kind, reason: outcome.reason });
+      } else if (outcome.status === 'rejected') {
+        const { failure } = outcome.error;
+        deps.metrics.mailFailed.inc({ kind, class: failure.failureClass });
+        deps.metrics.failures.inc({ kind, permanent: 'true' });
+        deps.breaker.recordSuccess(); // the server works; it answered about this reader
+        deps.logger.warn(
+          { queue: 'email', job: job.name, jobId: job.id, subscriberId, err: failure.message },
+          'confirmation refused for the recipient; not retried',
+        );
+      } else {
+        retry ??= outcome.error;
+      }
+    }
+    deps.logger.info({ queue: 'email', job: job.name, jobId: job.id, ...counts }, 'confirmations done');
+    if (retry instanceof SendFailedError) return await handleSendFailure(deps, job, token, retry);
+    if (retry !== undefined) {
+      deps.metrics.failures.inc({ kind, permanent: 'false' });
+      throw retry;
+    }
+    return counts;
   } finally {
     stopTimer();
   }

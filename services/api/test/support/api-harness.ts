@@ -20,6 +20,8 @@ export interface TestApi {
   opsPort: number;
   /** Jobs of one name on the email queue, in any state: what the mailer would pick up. */
   emailJobs(name: string): Promise<{ name: string; data: Record<string, unknown> }[]>;
+  /** Every confirmation asked for, as the subscriber id it names, once per asking (single or group jobs). */
+  confirmationsQueued(): Promise<string[]>;
   /** Inserts a reader directly, in any state, the way the product would have left them. */
   seed(email: string, status?: SubscriberStatus, overrides?: Partial<SeedFields>): Promise<Subscriber>;
   /** A token as a mail would carry it; `expiresAt` in unix seconds, 0 = never. */
@@ -61,21 +63,24 @@ export async function startTestApi(
   });
   const api = await startApi(config, undefined, options);
   const pool = api.deps.pool;
+  const emailJobs = async (name: string) => {
+    const jobs = await api.deps.queues.email.getJobs(['waiting', 'delayed', 'completed', 'failed', 'active']);
+    return jobs.filter((job) => job.name === name);
+  };
   return {
     config,
     app: api.app,
     deps: api.deps,
     pool,
     opsPort: api.opsServer.port,
-    async emailJobs(name) {
-      const jobs = await api.deps.queues.email.getJobs([
-        'waiting',
-        'delayed',
-        'completed',
-        'failed',
-        'active',
-      ]);
-      return jobs.filter((job) => job.name === name);
+    emailJobs,
+    async confirmationsQueued() {
+      const single = await emailJobs('send-confirmation');
+      const groups = await emailJobs('send-confirmations');
+      return [
+        ...single.map((job) => job.data.subscriberId as string),
+        ...groups.flatMap((job) => job.data.subscriberIds as string[]),
+      ];
     },
     async seed(email, status = 'active', overrides = {}) {
       const fields = { topics: [], timezone: 'UTC', sendHour: 8, paperCount: 10, ...overrides };
