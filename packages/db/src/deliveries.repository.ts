@@ -4,6 +4,10 @@ import { holdReaderRowsForPlanning } from './reader-rows-lock.ts';
 import { textArrayLiteral } from './sql-arrays.ts';
 import type { Cadence } from './subscribers.repository.ts';
 
+// The statements that run for every batch of the daily path are named: each connection parses and
+// plans one once, then only binds and runs it. Unnamed, the claim cost Postgres ~300 µs of CPU per
+// run before touching a row, the record of 250s ~165 µs; named, ~50 µs each (BENCHMARKS.md, issue 10).
+
 export type DeliveryStatus =
   | 'planned'
   | 'composed'
@@ -292,24 +296,26 @@ export async function lockPlannedDeliveries(
   client: PoolClient,
   ids: string[],
 ): Promise<ComposableDelivery[]> {
-  const result = await client.query<ComposableDelivery>(
-    `SELECT d.id, d.subscriber_id AS "subscriberId", d.local_date AS "localDate", s.status AS "readerStatus",
+  const result = await client.query<ComposableDelivery>({
+    name: 'lock-planned-deliveries',
+    text: `SELECT d.id, d.subscriber_id AS "subscriberId", d.local_date AS "localDate", s.status AS "readerStatus",
             s.topics, s.paper_count AS "paperCount", d.cadence
      FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
      WHERE d.id = ANY($1::uuid[]) AND d.status = 'planned'
      ORDER BY d.local_date, d.id
      FOR UPDATE OF d SKIP LOCKED`,
-    [ids],
-  );
+    values: [ids],
+  });
   return result.rows;
 }
 
 /** Of these deliveries, the ones already composed: a retried batch queues their sends again. */
 export async function findComposedDeliveries(db: Pool | PoolClient, ids: string[]): Promise<string[]> {
-  const result = await db.query<{ id: string }>(
-    `SELECT id FROM deliveries WHERE id = ANY($1::uuid[]) AND status = 'composed' AND edition_id IS NOT NULL`,
-    [ids],
-  );
+  const result = await db.query<{ id: string }>({
+    name: 'find-composed-deliveries',
+    text: `SELECT id FROM deliveries WHERE id = ANY($1::uuid[]) AND status = 'composed' AND edition_id IS NOT NULL`,
+    values: [ids],
+  });
   return result.rows.map((row) => row.id);
 }
 
@@ -341,13 +347,14 @@ export async function recordSelections(
     });
   }
   if (paperIds.length === 0) return;
-  await client.query(
-    `INSERT INTO delivery_papers (delivery_id, subscriber_id, paper_id, position, matched_topics)
+  await client.query({
+    name: 'record-selections',
+    text: `INSERT INTO delivery_papers (delivery_id, subscriber_id, paper_id, position, matched_topics)
      SELECT paper.delivery_id, paper.subscriber_id, paper.id, paper.position, paper.matched_topics::text[]
      FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::text[])
           AS paper(delivery_id, subscriber_id, id, position, matched_topics)`,
-    [deliveryIds, subscriberIds, paperIds, positions, matchedTopics],
-  );
+    values: [deliveryIds, subscriberIds, paperIds, positions, matchedTopics],
+  });
 }
 
 /**
@@ -360,23 +367,25 @@ export async function markManyComposed(
   sendJob: string | null = null,
 ): Promise<void> {
   if (composed.length === 0) return;
-  await client.query(
-    `UPDATE deliveries d SET status = 'composed', edition_id = x.edition_id, send_job = $3,
+  await client.query({
+    name: 'mark-composed',
+    text: `UPDATE deliveries d SET status = 'composed', edition_id = x.edition_id, send_job = $3,
        composed_at = now(), updated_at = now()
      FROM unnest($1::uuid[], $2::text[]) AS x(id, edition_id)
      WHERE d.id = x.id`,
-    [composed.map((entry) => entry.deliveryId), composed.map((entry) => entry.editionId), sendJob],
-  );
+    values: [composed.map((entry) => entry.deliveryId), composed.map((entry) => entry.editionId), sendJob],
+  });
 }
 
 /** Marks many deliveries skipped for one reason in one UPDATE. */
 export async function markManySkipped(db: Pool | PoolClient, ids: string[], reason: string): Promise<void> {
   if (ids.length === 0) return;
-  await db.query(
-    `UPDATE deliveries SET status = 'skipped', skip_reason = $2, updated_at = now()
+  await db.query({
+    name: 'mark-skipped',
+    text: `UPDATE deliveries SET status = 'skipped', skip_reason = $2, updated_at = now()
      WHERE id = ANY($1::uuid[]) AND status IN ('planned', 'composed')`,
-    [ids, reason],
-  );
+    values: [ids, reason],
+  });
 }
 
 /** What sending a digest needs to know, read in one round trip. */
@@ -413,15 +422,16 @@ export async function findDigestsToSend(
     readerStatus: string | null;
     tokenVersion: number | null;
     suppressed: boolean;
-  }>(
-    `SELECT d.id, d.status, d.edition_id AS "editionId", d.local_date AS "localDate",
+  }>({
+    name: 'find-digests-to-send',
+    text: `SELECT d.id, d.status, d.edition_id AS "editionId", d.local_date AS "localDate",
             d.lease_until AS "leaseUntil", s.id AS "readerId", s.email, s.timezone,
             s.status AS "readerStatus", s.token_version AS "tokenVersion",
             EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash) AS suppressed
      FROM deliveries d LEFT JOIN subscribers s ON s.id = d.subscriber_id
      WHERE d.id = ANY($1::uuid[])`,
-    [ids],
-  );
+    values: [ids],
+  });
   const found = new Map<string, DigestToSend>();
   for (const row of result.rows) {
     found.set(row.id, {

@@ -1,5 +1,9 @@
 import type { Pool, PoolClient } from './pool.ts';
 
+// The statements that run for every batch of the daily path are named: each connection parses and
+// plans one once, then only binds and runs it. Unnamed, the claim cost Postgres ~300 µs of CPU per
+// run before touching a row, the record of 250s ~165 µs; named, ~50 µs each (BENCHMARKS.md, issue 10).
+
 /**
  * What a claim found. `claimed`: this mailer holds the lease and sends. `resend`: the previous
  * holder's lease expired in `sending` (it died between claim and record), so the outcome is unknown
@@ -49,7 +53,9 @@ export async function claimDeliveries(
     // locked. As a subquery beside `d.edition_id IS NOT NULL`, with statistics taken while the
     // day's rows had no edition yet, the planner walked that index (1 row estimated, 8,000 found)
     // and ran the subquery again for each: 200 ms for a claim of 10 instead of 0.4.
-    `WITH before AS MATERIALIZED (
+    {
+      name: 'claim-deliveries',
+      text: `WITH before AS MATERIALIZED (
        SELECT id, status, edition_id FROM deliveries
        WHERE id = ANY($1::uuid[])
        ORDER BY id FOR UPDATE
@@ -67,7 +73,8 @@ export async function claimDeliveries(
        AND before.edition_id IS NOT NULL
        AND (before.status = 'composed' OR (before.status = 'sending' AND d.lease_until <= $3::timestamptz))
      RETURNING d.id, before.status AS previous, d.status, d.lease_until AS "leaseUntil", d.send_attempts AS attempt`,
-    [request.deliveryIds, request.owner, request.now.toISOString(), request.leaseSeconds, skip],
+      values: [request.deliveryIds, request.owner, request.now.toISOString(), request.leaseSeconds, skip],
+    },
   );
   for (const row of result.rows) {
     outcomes.set(
@@ -118,13 +125,18 @@ export async function recordSentMany(
   sentAt: Date,
 ): Promise<void> {
   if (sent.length === 0) return;
-  await db.query(
-    `UPDATE deliveries d SET status = 'sent', message_id = x.message_id, sent_at = $3, last_error = NULL,
+  await db.query({
+    name: 'record-sent',
+    text: `UPDATE deliveries d SET status = 'sent', message_id = x.message_id, sent_at = $3, last_error = NULL,
        last_failure_class = NULL, lease_owner = NULL, lease_until = NULL, updated_at = now()
      FROM unnest($1::uuid[], $2::text[]) AS x(id, message_id)
      WHERE d.id = x.id AND d.status IN ('sending', 'uncertain', 'composed')`,
-    [sent.map((entry) => entry.deliveryId), sent.map((entry) => entry.messageId), sentAt.toISOString()],
-  );
+    values: [
+      sent.map((entry) => entry.deliveryId),
+      sent.map((entry) => entry.messageId),
+      sentAt.toISOString(),
+    ],
+  });
 }
 
 export async function recordSent(
@@ -146,18 +158,19 @@ export async function releaseClaims(
   released: readonly { deliveryId: string; failure: { message: string; failureClass: string } }[],
 ): Promise<void> {
   if (released.length === 0) return;
-  await db.query(
-    `UPDATE deliveries d SET status = 'composed', lease_owner = NULL, lease_until = NULL,
+  await db.query({
+    name: 'release-claims',
+    text: `UPDATE deliveries d SET status = 'composed', lease_owner = NULL, lease_until = NULL,
        last_error = x.message, last_failure_class = x.failure_class, updated_at = now()
      FROM unnest($1::uuid[], $3::text[], $4::text[]) AS x(id, message, failure_class)
      WHERE d.id = x.id AND d.status = 'sending' AND d.lease_owner = $2`,
-    [
+    values: [
       released.map((entry) => entry.deliveryId),
       owner,
       released.map((entry) => entry.failure.message.slice(0, 2000)),
       released.map((entry) => entry.failure.failureClass),
     ],
-  );
+  });
 }
 
 export async function releaseClaim(

@@ -1,5 +1,9 @@
 import type { Pool, PoolClient } from './pool.ts';
 
+// The statements that run for every batch of the daily path are named: each connection parses and
+// plans one once, then only binds and runs it. Unnamed, the claim cost Postgres ~300 µs of CPU per
+// run before touching a row, the record of 250s ~165 µs; named, ~50 µs each (BENCHMARKS.md, issue 10).
+
 export interface Edition {
   id: string;
   editionDate: string;
@@ -21,10 +25,11 @@ export async function findEdition(db: Pool | PoolClient, id: string): Promise<Ed
 /** Several editions in one statement, for a mailer filling its cache for a chunk of sends. */
 export async function findEditions(db: Pool | PoolClient, ids: readonly string[]): Promise<Edition[]> {
   if (ids.length === 0) return [];
-  const result = await db.query<Edition>(
-    `SELECT ${COLUMNS} FROM digest_editions WHERE id = ANY($1::text[])`,
-    [ids],
-  );
+  const result = await db.query<Edition>({
+    name: 'find-editions',
+    text: `SELECT ${COLUMNS} FROM digest_editions WHERE id = ANY($1::text[])`,
+    values: [ids],
+  });
   return result.rows;
 }
 
@@ -84,8 +89,10 @@ export async function listEditions(
 /** Which of these editions are stored already. */
 export async function findExistingEditions(db: Pool | PoolClient, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const result = await db.query<{ id: string }>('SELECT id FROM digest_editions WHERE id = ANY($1::text[])', [
-    ids,
-  ]);
+  const result = await db.query<{ id: string }>({
+    name: 'find-existing-editions',
+    text: 'SELECT id FROM digest_editions WHERE id = ANY($1::text[])',
+    values: [ids],
+  });
   return new Set(result.rows.map((row) => row.id));
 }
