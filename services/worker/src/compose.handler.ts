@@ -54,47 +54,88 @@ function roundsWithDistinctReaders(deliveries: ComposableDelivery[]): Composable
 }
 
 /**
- * Stores the editions this batch needs that are not stored yet, rendering each once. Batches
- * composed at the same time need the same new editions: each takes the editions' advisory locks
- * (released at commit) in id order, so they never deadlock, and renders only what is still missing
- * once a lock is its own, instead of all rendering and one insert winning.
+ * Editions that this process's batches are rendering, kept until the transaction of the batch that
+ * rendered each has ended: a batch that needs one of them takes that rendering instead of making
+ * its own. Keyed by deps, since one process (a test) may run workers with different settings.
+ */
+const inFlightRenders = new WeakMap<WorkerDeps, Map<string, Promise<Edition>>>();
+
+function rendersOf(deps: WorkerDeps): Map<string, Promise<Edition>> {
+  let renders = inFlightRenders.get(deps);
+  if (!renders) {
+    renders = new Map();
+    inFlightRenders.set(deps, renders);
+  }
+  return renders;
+}
+
+async function renderStorable(deps: WorkerDeps, editionId: string, input: EditionInput): Promise<Edition> {
+  const mail = await renderEdition(input, {
+    publicBaseUrl: deps.config.publicBaseUrl,
+    postalAddress: deps.config.postalAddress,
+  });
+  return {
+    id: editionId,
+    editionDate: input.date,
+    templateVersion: templateVersion('digest'),
+    subject: mail.subject,
+    html: mail.html,
+    text: mail.text,
+    paperIds: input.papers.map((paper) => paper.id),
+  };
+}
+
+/**
+ * Stores the editions this batch needs that are not stored yet. Each is rendered once per process:
+ * batches composing at the same time share a rendering in flight (`rendered` collects the ones this
+ * batch renders, to forget once its transaction ends). Every batch inserts all it is missing
+ * (ON CONFLICT DO NOTHING): an edition another batch has inserted but not committed makes this
+ * insert wait for that commit, which is that batch's last statement or two, and rows go in id
+ * order, so two batches never wait for each other in a cycle.
+ *
+ * Batches used to take an advisory lock per edition before rendering and hold it to commit; with
+ * eight batches needing the same new editions, they queued behind each other: 28.7 s of lock waits
+ * summed over a 37 s run (pg_stat_statements; BENCHMARKS.md, issue 10). Across worker processes
+ * an edition can now be rendered twice; it is stored once.
  */
 async function storeMissingEditions(
   deps: WorkerDeps,
   client: PoolClient,
   editions: Map<string, EditionInput>,
+  rendered: string[],
 ): Promise<number> {
   const stored = await findExistingEditions(client, [...editions.keys()]);
   const missing = [...editions.keys()].filter((id) => !stored.has(id)).sort();
   if (missing.length === 0) return 0;
-  await client.query('SELECT pg_advisory_xact_lock(hashtextextended(id, 0)) FROM unnest($1::text[]) AS id', [
-    missing,
-  ]);
-  const storedMeanwhile = await findExistingEditions(client, missing);
-  const rendered: Edition[] = [];
-  for (const editionId of missing) {
-    if (storedMeanwhile.has(editionId)) continue;
-    const input = editions.get(editionId)!;
-    const mail = await renderEdition(input, {
-      publicBaseUrl: deps.config.publicBaseUrl,
-      postalAddress: deps.config.postalAddress,
-    });
-    rendered.push({
-      id: editionId,
-      editionDate: input.date,
-      templateVersion: templateVersion('digest'),
-      subject: mail.subject,
-      html: mail.html,
-      text: mail.text,
-      paperIds: input.papers.map((paper) => paper.id),
-    });
-  }
-  await saveEditions(client, rendered);
-  return rendered.length;
+  const renders = rendersOf(deps);
+  const before = rendered.length;
+  const rows = await Promise.all(
+    missing.map((editionId) => {
+      const inFlight = renders.get(editionId);
+      if (inFlight) return inFlight;
+      const rendering = renderStorable(deps, editionId, editions.get(editionId)!);
+      renders.set(editionId, rendering);
+      rendered.push(editionId);
+      return rendering;
+    }),
+  );
+  await saveEditions(client, rows);
+  return rendered.length - before;
 }
 
 /** Locks, picks, records and marks one batch's deliveries in one transaction (see composeDigests). */
-function composeLocked(deps: WorkerDeps, deliveryIds: string[]) {
+async function composeLocked(deps: WorkerDeps, deliveryIds: string[]) {
+  const rendered: string[] = [];
+  try {
+    return await composeInTransaction(deps, deliveryIds, rendered);
+  } finally {
+    // Committed (now found stored) or rolled back (to be rendered again): either way not in flight.
+    const renders = rendersOf(deps);
+    for (const editionId of rendered) renders.delete(editionId);
+  }
+}
+
+function composeInTransaction(deps: WorkerDeps, deliveryIds: string[], rendered: string[]) {
   return inTransaction(deps.pool, async (client) => {
     const locked = await lockPlannedDeliveries(client, deliveryIds);
     const inactive = locked.filter((delivery) => delivery.readerStatus !== 'active');
@@ -147,7 +188,7 @@ function composeLocked(deps: WorkerDeps, deliveryIds: string[]) {
       }
     }
     await markManySkipped(client, nothingNew, 'nothing-new');
-    const editionsRendered = await storeMissingEditions(deps, client, editions);
+    const editionsRendered = await storeMissingEditions(deps, client, editions, rendered);
     // One send job carries the batch (a compose batch never exceeds a send batch).
     const sendJobs = sendDigestJobs(composed.map((entry) => entry.deliveryId));
     await markManyComposed(client, composed, sendJobs[0]?.jobId ?? null);
