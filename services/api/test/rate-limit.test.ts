@@ -1,3 +1,4 @@
+import { findSubscriberByEmail } from '@paperboy/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './support/api-harness.ts';
 
@@ -93,5 +94,43 @@ describe('rate limits', () => {
       statuses.push(response.statusCode);
     }
     expect(statuses.at(-1)).toBe(429);
+  });
+
+  it('counts sign-ups in the per-IP budget and refuses them past it, whatever their body', async () => {
+    const ip = '198.51.100.30';
+    const post = (payload: string, contentType = 'application/json') =>
+      replicaA.app.inject({
+        method: 'POST',
+        url: '/v1/subscriptions',
+        headers: { 'content-type': contentType, ...from(ip) },
+        payload,
+      });
+    // Six per minute: two sign-ups, two bad bodies and two other requests spend the budget.
+    expect((await signUp(replicaA, 'budget-1@example.org', ip)).statusCode).toBe(202);
+    expect((await post('{"email":')).statusCode).toBe(400);
+    expect((await post(JSON.stringify({ email: 'budget-2@example.org', sendHour: 99 }))).statusCode).toBe(
+      400,
+    );
+    expect((await signUp(replicaB, 'budget-3@example.org', ip)).statusCode).toBe(202);
+    for (let index = 0; index < 2; index += 1)
+      expect((await replicaA.app.inject({ url: '/v1/subscriptions/me', headers: from(ip) })).statusCode).toBe(
+        401,
+      );
+
+    for (const response of [
+      await signUp(replicaA, 'budget-4@example.org', ip),
+      await post('{"email":'),
+      await post(JSON.stringify({ email: 'budget-5@example.org', sendHour: 99 })),
+      await post('email=x', 'text/plain'),
+      await post(JSON.stringify({ email: 'x'.repeat(9_000) })),
+    ]) {
+      expect(response.statusCode).toBe(429);
+      expect(response.json()).toEqual({
+        error: 'too_many_requests',
+        message: expect.stringContaining('try again'),
+      });
+      expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
+    }
+    expect(await findSubscriberByEmail(replicaA.pool, 'budget-4@example.org')).toBeNull();
   });
 });
