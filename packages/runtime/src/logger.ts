@@ -7,9 +7,9 @@ export type { Logger };
  *
  * Lines go to stdout asynchronously: a line is written at once when no write is in flight, and
  * lines that arrive meanwhile go out together in the next write, so under load the api makes one
- * write for many requests' lines instead of a synchronous write per line (measured in
- * BENCHMARKS.md, issue 10). pino flushes what is left synchronously when the process exits; only
- * a process killed outright (SIGKILL) can lose the lines of the write in flight.
+ * write for many requests' lines instead of a synchronous write per line. pino flushes what is
+ * left synchronously when the process exits; only a process killed outright (SIGKILL) can lose
+ * the lines of the write in flight.
  */
 export function createLogger(service: string, level: string): Logger {
   return pino(

@@ -101,8 +101,8 @@ export function createSignupWriter(
         // Enqueued on every path, whatever the address's state, so neither timing nor Redis traffic
         // tells a known address from a new one. The mailer sends only to a pending reader whose last
         // confirmation is older than the resend interval; the rate limits bound the queue. One job
-        // carries the group's confirmations: one job per sign-up was a third of Redis's time and
-        // an eighth of the api's per sign-up (BENCHMARKS.md, issue 10).
+        // carries the group's confirmations: a job per sign-up was a BullMQ script run each, more
+        // than half of Redis's time per sign-up (BENCHMARKS.md, issue 10).
         await enqueue(deps.queues, {
           name: 'send-confirmations',
           data: { subscriberIds: [...new Set(outcomes.map((outcome) => outcome.subscriberId))] },
