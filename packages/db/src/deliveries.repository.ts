@@ -298,12 +298,23 @@ export async function lockPlannedDeliveries(
 ): Promise<ComposableDelivery[]> {
   const result = await client.query<ComposableDelivery>({
     name: 'lock-planned-deliveries',
-    text: `SELECT d.id, d.subscriber_id AS "subscriberId", d.local_date AS "localDate", s.status AS "readerStatus",
-            s.topics, s.paper_count AS "paperCount", d.cadence
-     FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-     WHERE d.id = ANY($1::uuid[]) AND d.status = 'planned'
-     ORDER BY d.local_date, d.id
-     FOR UPDATE OF d SKIP LOCKED`,
+    // The batch's rows are read and locked by id alone (a MATERIALIZED CTE, so by primary key), and
+    // the status is checked on what was locked, as the claim does. With `d.status = 'planned'`
+    // beside the ids, statistics taken before the day was planned (one planned row) had Postgres
+    // walk every planned delivery by status and filter the ids: 19,750 rows read for a batch of
+    // 250 (auto_explain, BENCHMARKS.md, issue 10). A retried batch thus also locks its rows that
+    // are composed already, until it commits; it changes none of them.
+    text: `WITH batch AS MATERIALIZED (
+       SELECT id, subscriber_id, local_date, cadence, status FROM deliveries
+       WHERE id = ANY($1::uuid[])
+       ORDER BY local_date, id
+       FOR UPDATE SKIP LOCKED
+     )
+     SELECT b.id, b.subscriber_id AS "subscriberId", b.local_date AS "localDate", s.status AS "readerStatus",
+            s.topics, s.paper_count AS "paperCount", b.cadence
+     FROM batch b JOIN subscribers s ON s.id = b.subscriber_id
+     WHERE b.status = 'planned'
+     ORDER BY b.local_date, b.id`,
     values: [ids],
   });
   return result.rows;
