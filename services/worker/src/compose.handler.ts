@@ -54,19 +54,20 @@ function roundsWithDistinctReaders(deliveries: ComposableDelivery[]): Composable
 }
 
 /**
- * Editions that this process's batches are rendering, kept until the transaction of the batch that
- * rendered each has ended: a batch that needs one of them takes that rendering instead of making
- * its own. Keyed by deps, since one process (a test) may run workers with different settings.
+ * Editions this process is rendering and storing (or stored in the last minute), each mapped to
+ * the store that commits it: a batch that needs one of them waits for that store instead of rendering it again.
+ * Keyed by deps, since one process (a test) may run workers with different settings.
  */
-const inFlightRenders = new WeakMap<WorkerDeps, Map<string, Promise<Edition>>>();
+const inFlightStores = new WeakMap<WorkerDeps, Map<string, Promise<void>>>();
+const STORED_EDITION_MEMORY_MS = 60_000;
 
-function rendersOf(deps: WorkerDeps): Map<string, Promise<Edition>> {
-  let renders = inFlightRenders.get(deps);
-  if (!renders) {
-    renders = new Map();
-    inFlightRenders.set(deps, renders);
+function storesOf(deps: WorkerDeps): Map<string, Promise<void>> {
+  let stores = inFlightStores.get(deps);
+  if (!stores) {
+    stores = new Map();
+    inFlightStores.set(deps, stores);
   }
-  return renders;
+  return stores;
 }
 
 async function renderStorable(deps: WorkerDeps, editionId: string, input: EditionInput): Promise<Edition> {
@@ -86,56 +87,50 @@ async function renderStorable(deps: WorkerDeps, editionId: string, input: Editio
 }
 
 /**
- * Stores the editions this batch needs that are not stored yet. Each is rendered once per process:
- * batches composing at the same time share a rendering in flight (`rendered` collects the ones this
- * batch renders, to forget once its transaction ends). Every batch inserts all it is missing
- * (ON CONFLICT DO NOTHING): an edition another batch has inserted but not committed makes this
- * insert wait for that commit, which is that batch's last statement or two, and rows go in id
- * order, so two batches never wait for each other in a cycle.
+ * Makes sure the editions this batch needs are stored and committed before it marks its
+ * deliveries composed (their foreign key must find them). Missing ones are rendered once per
+ * process and stored in one INSERT committed on its own (`editionPool`), outside the batch's
+ * transaction: an edition is content-addressed, so one stored by a batch that later rolls back is
+ * still right for the next. Batches of this process that need an edition another is storing wait
+ * for that store; another worker process storing the same edition makes this INSERT wait at most
+ * for that one statement (ON CONFLICT DO NOTHING), never for the other's transaction.
  *
- * Batches used to take an advisory lock per edition before rendering and hold it to commit; with
- * eight batches needing the same new editions, they queued behind each other: 28.7 s of lock waits
- * summed over a 37 s run (pg_stat_statements; BENCHMARKS.md, issue 10). Across worker processes
- * an edition can now be rendered twice; it is stored once.
+ * Inside the transaction, batches that shared new editions waited for each other's commits: with
+ * per-edition advisory locks held from rendering to commit, 28.7 s of lock waits summed over a
+ * 37 s bench run (pg_stat_statements); with plain inserts of shared rows, 13.6 s of conflicting
+ * inserts waiting (auto_explain; BENCHMARKS.md, issue 10).
  */
 async function storeMissingEditions(
   deps: WorkerDeps,
   client: PoolClient,
   editions: Map<string, EditionInput>,
-  rendered: string[],
 ): Promise<number> {
   const stored = await findExistingEditions(client, [...editions.keys()]);
   const missing = [...editions.keys()].filter((id) => !stored.has(id)).sort();
   if (missing.length === 0) return 0;
-  const renders = rendersOf(deps);
-  const before = rendered.length;
-  const rows = await Promise.all(
-    missing.map((editionId) => {
-      const inFlight = renders.get(editionId);
-      if (inFlight) return inFlight;
-      const rendering = renderStorable(deps, editionId, editions.get(editionId)!);
-      renders.set(editionId, rendering);
-      rendered.push(editionId);
-      return rendering;
-    }),
-  );
-  await saveEditions(client, rows);
-  return rendered.length - before;
+  const stores = storesOf(deps);
+  const ours = missing.filter((id) => !stores.has(id));
+  const waits = missing.flatMap((id) => stores.get(id) ?? []);
+  if (ours.length > 0) {
+    const store = (async () => {
+      const rows = await Promise.all(ours.map((id) => renderStorable(deps, id, editions.get(id)!)));
+      await saveEditions(deps.editionPool, rows);
+    })();
+    for (const id of ours) stores.set(id, store);
+    const forget = () => {
+      for (const id of ours) if (stores.get(id) === store) stores.delete(id);
+    };
+    // A failed store is forgotten at once, to be tried again. A stored one stays a while: a batch
+    // whose look-up of stored editions started just before this commit still finds it here.
+    store.then(() => setTimeout(forget, STORED_EDITION_MEMORY_MS).unref(), forget);
+    waits.push(store);
+  }
+  await Promise.all(waits);
+  return ours.length;
 }
 
 /** Locks, picks, records and marks one batch's deliveries in one transaction (see composeDigests). */
-async function composeLocked(deps: WorkerDeps, deliveryIds: string[]) {
-  const rendered: string[] = [];
-  try {
-    return await composeInTransaction(deps, deliveryIds, rendered);
-  } finally {
-    // Committed (now found stored) or rolled back (to be rendered again): either way not in flight.
-    const renders = rendersOf(deps);
-    for (const editionId of rendered) renders.delete(editionId);
-  }
-}
-
-function composeInTransaction(deps: WorkerDeps, deliveryIds: string[], rendered: string[]) {
+function composeLocked(deps: WorkerDeps, deliveryIds: string[]) {
   return inTransaction(deps.pool, async (client) => {
     const locked = await lockPlannedDeliveries(client, deliveryIds);
     const inactive = locked.filter((delivery) => delivery.readerStatus !== 'active');
@@ -188,7 +183,7 @@ function composeInTransaction(deps: WorkerDeps, deliveryIds: string[], rendered:
       }
     }
     await markManySkipped(client, nothingNew, 'nothing-new');
-    const editionsRendered = await storeMissingEditions(deps, client, editions, rendered);
+    const editionsRendered = await storeMissingEditions(deps, client, editions);
     // One send job carries the batch (a compose batch never exceeds a send batch).
     const sendJobs = sendDigestJobs(composed.map((entry) => entry.deliveryId));
     await markManyComposed(client, composed, sendJobs[0]?.jobId ?? null);

@@ -8,6 +8,12 @@ import type { WorkerMetrics } from './metrics.ts';
 export interface WorkerDeps {
   config: Readonly<Config>;
   pool: Pool;
+  /**
+   * A few connections of their own for storing editions, each write committed on its own outside
+   * the compose transaction that needed it (compose.handler.ts). Separate from `pool`, so a
+   * compose holding a connection of `pool` never waits for another one of `pool`.
+   */
+  editionPool: Pool;
   queues: PaperboyQueues;
   /** The queues' own connection, for pipelined job lookups during recovery. */
   redis: Redis;

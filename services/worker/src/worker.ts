@@ -1,5 +1,5 @@
 import type { Config } from '@paperboy/config';
-import { openMigratedPool } from '@paperboy/db';
+import { createPool, openMigratedPool } from '@paperboy/db';
 import { closeQueues, createQueues, createRedisConnection, MAX_STALLED_RUNS, Queues } from '@paperboy/queue';
 import { createClock, createLogger, type Logger, type OpsServer, startOpsServer } from '@paperboy/runtime';
 import { Worker } from 'bullmq';
@@ -25,6 +25,7 @@ export async function startWorker(
 ) {
   const onPoolError = (error: Error) => logger.warn({ err: error }, 'postgres connection lost; reconnecting');
   const pool = await openMigratedPool(config.databaseUrl, 10, onPoolError);
+  const editionPool = createPool(config.databaseUrl, 2, onPoolError);
   const onRedisError = (error: Error) => logger.warn({ err: error }, 'redis unavailable; retrying');
   const connection = createRedisConnection(config.redisUrl, onRedisError);
   const queues = createQueues(connection, config, (error, queue) =>
@@ -34,6 +35,7 @@ export async function startWorker(
   const deps: WorkerDeps = {
     config,
     pool,
+    editionPool,
     queues,
     redis: connection,
     logger,
@@ -102,6 +104,7 @@ export async function startWorker(
       await closeQueues(queues);
       await connection.quit();
       await pool.end();
+      await editionPool.end();
     },
   } satisfies RunningWorker;
 }

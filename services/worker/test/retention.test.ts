@@ -59,6 +59,7 @@ describe('retention: the daily job that deletes what is older than RETENTION_DAY
     const deps: WorkerDeps = {
       config,
       pool,
+      editionPool: pool,
       queues,
       redis,
       clock: systemClock,
