@@ -54,9 +54,9 @@ function roundsWithDistinctReaders(deliveries: ComposableDelivery[]): Composable
 }
 
 /**
- * Editions this process is rendering and storing (or stored seconds ago), each mapped to
- * the store that commits it: a batch that needs one of them waits for that store instead of rendering it again.
- * Keyed by deps, since one process (a test) may run workers with different settings.
+ * Editions this process is rendering and storing (or stored seconds ago), each mapped to the store
+ * that commits it: a batch that needs one of them waits for that store instead of rendering it
+ * again. Keyed by deps, since one process (a test) may run workers with different settings.
  */
 const inFlightStores = new WeakMap<WorkerDeps, Map<string, Promise<void>>>();
 const STORED_EDITION_MEMORY_MS = 10_000;
