@@ -1,8 +1,7 @@
 import type { Pool, PoolClient } from './pool.ts';
 
-// The statements that run for every batch of the daily path are named: each connection parses and
-// plans one once, then only binds and runs it. Unnamed, the claim cost Postgres ~300 µs of CPU per
-// run before touching a row, the record of 250s ~165 µs; named, ~50 µs each (BENCHMARKS.md, issue 10).
+// The daily path's per-batch statements are named, parsed and planned once per connection (why:
+// delivery-claims.repository.ts).
 
 export interface Edition {
   id: string;
