@@ -1,6 +1,6 @@
 /*
- * How votes change a reader's ranking, as SQL fragments for the selection statement
- * (paper-selection.repository.ts). The profile itself, a few weighted lexemes per reader, is built
+ * How votes change a reader's ranking: the learned scores, as SQL for the selection statement
+ * (paper-selection.repository.ts), which the ranking (reader-ranking.ts) applies. The profile itself, a few weighted lexemes per reader, is built
  * by reader-profile.repository.ts after every vote.
  *
  * A candidate's learned score is tanh of the sum of the weights of the reader's profile lexemes
@@ -15,8 +15,7 @@ export const LEARNING_STRENGTH = 2;
 /*
  * Worked out once per statement, and only when some reader of the batch has learned terms (the
  * uncorrelated EXISTS is a one-time filter): the window's papers' lexemes that appear in any of
- * the batch's profiles, then one jsonb {paper id: score} per reader, which the per-reader LATERAL
- * reads with a key lookup instead of joining.
+ * the batch's profiles, then one jsonb {paper id: score} per reader with any such lexeme.
  */
 export const LEARNED_SCORES_CTES = `
 profiles AS MATERIALIZED (
@@ -37,12 +36,3 @@ learned_scores AS MATERIALIZED (
   ) AS per_paper
   GROUP BY reader_key
 )`;
-
-/**
- * The score papers are ordered by: the trending score itself when the reader has nothing learned
- * that touches today's papers (so such a reader ranks exactly as without votes), else scaled.
- */
-export function learnedRankingScore(scores: string, paperId: string, trendingScore: string): string {
-  return `CASE WHEN ${scores} IS NULL THEN ${trendingScore}
-    ELSE ${trendingScore} * exp(${LEARNING_STRENGTH} * coalesce((${scores} ->> ${paperId})::double precision, 0)) END`;
-}
