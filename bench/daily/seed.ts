@@ -1,4 +1,5 @@
 import type { Pool } from '@paperboy/db';
+import { seededRandom } from '@paperboy/testing';
 
 /**
  * Twenty zones from UTC−10 to UTC+10, none of which is near midnight while the services' clock
@@ -55,18 +56,6 @@ export const BENCH_TOPICS = [
  */
 export const BENCH_SEND_HOUR = 23;
 
-/** mulberry32: a small seeded PRNG, so every run seeds the same readers. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 export interface ReaderMix {
   /** Index into BENCH_ZONES per reader. */
   zones: number[];
@@ -77,8 +66,7 @@ export interface ReaderMix {
 
 /** The issue's mix: 20 zones, 0–3 distinct topics from the sample's vocabulary, 5–15 papers. */
 export function readerMix(count: number, seed = 10): ReaderMix {
-  const random = seededRandom(seed);
-  const pick = (n: number) => Math.floor(random() * n);
+  const pick = seededRandom(seed).int;
   const mix: ReaderMix = { zones: [], topics: [], paperCounts: [] };
   for (let index = 0; index < count; index += 1) {
     mix.zones.push(pick(BENCH_ZONES.length));

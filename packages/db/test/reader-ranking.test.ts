@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { utcDate } from '@paperboy/papers';
-import { createTestSchema, type TestSchema } from '@paperboy/testing';
+import { createTestSchema, seededRandom, type TestSchema } from '@paperboy/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createPool,
@@ -44,23 +44,11 @@ const TOPICS = [
   'no paper says this',
 ];
 
-/** mulberry32, so every run builds the same world. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 describe('ranking readers in the worker', () => {
   let schema: TestSchema;
   let pool: Pool;
   const random = seededRandom(20261202);
-  const pick = (n: number) => Math.floor(random() * n);
+  const pick = random.int;
   const now = new Date();
   const day = (offset: number) => utcDate(new Date(now.getTime() + offset * DAY_MS));
 
@@ -72,7 +60,7 @@ describe('ranking readers in the worker', () => {
     const { rows } = await pool.query<{ id: string }>('SELECT id FROM papers ORDER BY id');
     for (const { id } of rows) {
       // A third keep no votes and no date (they tie on score); the rest spread over ten days.
-      if (random() < 0.33) continue;
+      if (random.chance(0.33)) continue;
       await pool.query(
         'UPDATE papers SET upvotes = $2, comments = $3, trending_date = $4::date WHERE id = $1',
         [id, pick(4) === 0 ? 0 : pick(60), pick(8), day(-pick(10))],

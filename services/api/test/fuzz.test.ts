@@ -1,8 +1,8 @@
 import type { Subscriber } from '@paperboy/db';
+import { seededRandom } from '@paperboy/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshotSubscribers, startTestApi, type TestApi, TOKEN_SECRET } from './support/api-harness.ts';
 import { fuzzRequest } from './support/fuzz-requests.ts';
-import { seededRandom } from './support/random.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_260_401);
 const REQUESTS = 5_200;

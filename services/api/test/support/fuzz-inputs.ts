@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Subscriber } from '@paperboy/db';
 import { signToken, type TokenPurpose } from '@paperboy/links';
-import type { Random } from './random.ts';
+import type { Random } from '@paperboy/testing';
 
 /** Field values each schema must refuse: wrong types, out of range, too long, not real. */
 export const INVALID_VALUES: Record<string, unknown[]> = {

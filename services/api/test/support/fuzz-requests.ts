@@ -1,5 +1,6 @@
 import type { Subscriber } from '@paperboy/db';
 import type { TokenPurpose } from '@paperboy/links';
+import type { Random } from '@paperboy/testing';
 import type { InjectOptions } from 'fastify';
 import {
   BROKEN_JSON,
@@ -9,7 +10,6 @@ import {
   INVALID_VALUES,
   JUNK_PATH_SEGMENTS,
 } from './fuzz-inputs.ts';
-import type { Random } from './random.ts';
 
 export interface FuzzContext {
   random: Random;

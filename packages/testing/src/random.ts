@@ -1,4 +1,7 @@
-/** mulberry32: a tiny seeded PRNG, so a failing fuzz run can be replayed exactly. */
+/**
+ * mulberry32: a tiny seeded PRNG, so a run (a fuzz test, a test's generated world, the bench's
+ * readers) can be replayed exactly.
+ */
 export function seededRandom(seed: number) {
   let state = seed >>> 0;
   const next = () => {
