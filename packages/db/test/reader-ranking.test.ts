@@ -11,9 +11,12 @@ import {
   migrate,
   type Pool,
   recordSelections,
+  recordVote,
   selectPapersForReaders,
 } from '../src/index.ts';
+import { textArrayLiteral } from '../src/sql-arrays.ts';
 import { SELECTION_BEFORE_VOTES_SQL } from './support/selection-before-votes.sql.ts';
+import { SELECTION_IN_POSTGRES_SQL } from './support/selection-in-postgres.sql.ts';
 
 /*
  * The ranking moved from Postgres into the worker (reader-ranking.ts). Here it meets the
@@ -72,10 +75,22 @@ describe('ranking readers in the worker', () => {
     await schema?.drop();
   });
 
-  it('picks exactly what the statement that ranked in Postgres picked, for 120 readers with history', async () => {
+  interface Reader {
+    id: string;
+    topics: string[];
+    localDate: string;
+    limit: number;
+    lookbackDays: number;
+  }
+
+  /**
+   * Readers with 0–3 topics, limits 5–15, one of three days and one of two lookbacks; two in
+   * three were sent up to 40 papers before, some older than the window.
+   */
+  const addReaders = async (count: number): Promise<Reader[]> => {
     const { rows: papers } = await pool.query<{ id: string }>('SELECT id FROM papers ORDER BY id');
-    const readers = [];
-    for (let index = 0; index < 120; index++) {
+    const readers: Reader[] = [];
+    for (let index = 0; index < count; index++) {
       const topics = new Set<string>();
       const wanted = pick(4);
       while (topics.size < wanted) topics.add(TOPICS[pick(TOPICS.length)]!);
@@ -89,13 +104,13 @@ describe('ranking readers in the worker', () => {
         topics: [...topics],
         localDate: day(pick(3)),
         limit: 5 + pick(11),
+        lookbackDays: random.chance(0.5) ? LOOKBACK_DAYS : 2 * LOOKBACK_DAYS,
       };
       readers.push(reader);
-      // Two readers in three were sent up to 40 papers before, some older than the window.
       if (pick(3) === 0) continue;
       const sent = new Set<string>();
-      const count = pick(41);
-      while (sent.size < count) sent.add(papers[pick(papers.length)]!.id);
+      const sentCount = pick(41);
+      while (sent.size < sentCount) sent.add(papers[pick(papers.length)]!.id);
       await inTransaction(pool, async (client) => {
         const delivery = await client.query<{ id: string }>(
           'INSERT INTO deliveries (subscriber_id, local_date) VALUES ($1, $2) RETURNING id',
@@ -110,13 +125,44 @@ describe('ranking readers in the worker', () => {
         ]);
       });
     }
+    return readers;
+  };
 
-    const frozen = await pool.query<{
-      reader_key: string;
-      id: string;
-      matched_topics: string[];
-      trending_score: number;
-    }>(SELECTION_BEFORE_VOTES_SQL, [
+  /** What the worker picks now, as [id, matched topics, trending score] per reader. */
+  const pickedNow = async (readers: Reader[], lookback?: number) => {
+    const selections = await selectPapersForReaders(
+      pool,
+      {
+        readers: readers.map((reader) => ({
+          deliveryId: reader.id,
+          subscriberId: reader.id,
+          topics: reader.topics,
+          localDate: reader.localDate,
+          limit: reader.limit,
+          lookbackDays: lookback ?? reader.lookbackDays,
+        })),
+        lookbackDays: LOOKBACK_DAYS,
+      },
+      now,
+    );
+    return readers.map((reader) =>
+      selections.get(reader.id)!.map((paper) => [paper.id, paper.matchedTopics, paper.trendingScore]),
+    );
+  };
+
+  type FrozenRow = { reader_key: string; id: string; matched_topics: string[]; trending_score: number };
+  const byReader = (readers: Reader[], rows: FrozenRow[]) =>
+    readers.map((reader) =>
+      rows
+        .filter((row) => row.reader_key === reader.id)
+        .map((row) => [row.id, row.matched_topics, Number(row.trending_score)]),
+    );
+  const matchedCount = (picks: unknown[][][]) =>
+    picks.flat().filter((paper) => (paper[1] as string[]).length > 0).length;
+
+  it('picks exactly what the statement from before votes picked, for 120 readers with history', async () => {
+    const readers = await addReaders(120);
+    const frozen = await pool.query<FrozenRow>(SELECTION_BEFORE_VOTES_SQL, [
       JSON.stringify(
         readers.map((reader) => ({
           reader_key: reader.id,
@@ -129,32 +175,48 @@ describe('ranking readers in the worker', () => {
       LOOKBACK_DAYS,
       now.toISOString(),
     ]);
-    const selections = await selectPapersForReaders(
-      pool,
-      {
-        readers: readers.map((reader) => ({
-          deliveryId: reader.id,
-          subscriberId: reader.id,
-          topics: reader.topics,
-          localDate: reader.localDate,
-          limit: reader.limit,
-        })),
-        lookbackDays: LOOKBACK_DAYS,
-      },
-      now,
-    );
-
-    let matched = 0;
-    for (const reader of readers) {
-      const expected = frozen.rows
-        .filter((row) => row.reader_key === reader.id)
-        .map((row) => [row.id, row.matched_topics, Number(row.trending_score)]);
-      const picked = selections.get(reader.id)!;
-      matched += picked.filter((paper) => paper.matchedTopics.length > 0).length;
-      expect(picked.map((paper) => [paper.id, paper.matchedTopics, paper.trendingScore])).toEqual(expected);
-    }
+    const expected = byReader(readers, frozen.rows);
+    const picked = await pickedNow(readers, LOOKBACK_DAYS);
+    expect(picked).toEqual(expected);
     // The world is varied enough to mean something: topics matched, and history left papers out.
-    expect(matched).toBeGreaterThan(300);
+    expect(matchedCount(picked)).toBeGreaterThan(300);
     expect(frozen.rows.length).toBeGreaterThan(1_000);
+  });
+
+  it('picks exactly what the statement that ranked in Postgres picked, voters and lookbacks included', async () => {
+    const readers = await addReaders(80);
+    const { rows: papers } = await pool.query<{ id: string }>('SELECT id FROM papers ORDER BY id');
+    // Half the readers vote on 2–5 papers, "more" or "less", which moves their ranking.
+    const voters = readers.filter(() => random.chance(0.5));
+    for (const voter of voters) {
+      const votes = 2 + pick(4);
+      for (let vote = 0; vote < votes; vote++) {
+        const outcome = await recordVote(pool, {
+          subscriberId: voter.id,
+          tokenVersion: 1,
+          paperId: papers[pick(papers.length)]!.id,
+          direction: random.chance(0.6) ? 'more' : 'less',
+        });
+        expect(outcome).toBe('recorded');
+      }
+    }
+    const frozen = await pool.query<FrozenRow>(SELECTION_IN_POSTGRES_SQL, [
+      readers.map((reader) => reader.id),
+      now.toISOString(),
+      readers.map((reader) => reader.id),
+      readers.map((reader) => textArrayLiteral(reader.topics)),
+      readers.map((reader) => reader.localDate),
+      readers.map((reader) => reader.limit),
+      readers.map((reader) => reader.lookbackDays),
+    ]);
+    const expected = byReader(readers, frozen.rows);
+    const picked = await pickedNow(readers);
+    expect(picked).toEqual(expected);
+    // Most voters learned terms (a vote on a paper without shared terms teaches nothing).
+    const { rows: learning } = await pool.query<{ n: number }>(
+      'SELECT count(DISTINCT subscriber_id)::int AS n FROM reader_terms',
+    );
+    expect(learning[0]!.n).toBeGreaterThan(20);
+    expect(matchedCount(picked)).toBeGreaterThan(150);
   });
 });
