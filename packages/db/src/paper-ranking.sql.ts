@@ -1,7 +1,7 @@
 /*
  * How papers are ordered for a topic, in SQL for GET /v1/papers?q= and the feeds. A reader's
  * digest orders the same way in TypeScript (reader-ranking.ts), so that what the API shows is what
- * a reader with that one topic would get.
+ * a reader with that one topic would get (paper-ranking.test.ts compares the two).
  *
  * - Match quality first: ts_rank over the weighted search column (title A, keywords B, abstract C;
  *   Postgres weights 1.0 / 0.4 / 0.2). It is rounded to one decimal because smaller differences

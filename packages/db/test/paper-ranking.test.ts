@@ -128,6 +128,16 @@ describe('ranking the bundled sample for readers', () => {
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
   });
 
+  it('orders a one-topic reader’s matches exactly as GET /v1/papers?q= lists them', async () => {
+    // The listing orders in SQL (paper-ranking.sql.ts), the digest in the worker (reader-ranking.ts).
+    for (const topic of ['super-resolution', 'label smoothing', 'diffusion', 'language models', 'vision']) {
+      const listed = await listPapers(pool, { date: null, q: topic, limit: 60, now });
+      const matched = (await pick([topic], 60)).filter((paper) => paper.matchedTopics.length > 0);
+      expect(listed.length, topic).toBeGreaterThan(1);
+      expect(matched.map((paper) => paper.id)).toEqual(listed.map((paper) => paper.id));
+    }
+  });
+
   it('lets a reader’s topics take turns, so one prolific topic does not crowd out another', async () => {
     const superResolutionFirst = (await pick(['super-resolution'], 2)).map((paper) => paper.title);
     const papers = await pick(['super-resolution', 'label smoothing'], 4);
